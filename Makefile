@@ -1,0 +1,52 @@
+# Sebaya developer tasks. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help install messages run demo serve test test-fast test-browser lint fmt typecheck clean
+
+help: ## List the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) messages ## Install Sebaya and its development tools into .venv
+
+messages: $(STAMP) ## Compile the translation catalogs
+	@$(BIN)/python scripts/compile_messages.py
+
+demo: install ## Prepare the database with the demo data (without serving)
+	$(BIN)/sebaya demo
+
+run: demo ## Install, prepare the demo database and serve the site on http://127.0.0.1:8000
+	$(BIN)/sebaya serve --host $(HOST) --port $(PORT)
+
+lint: install ## ruff (lint and format check), mypy, and the migrations check
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy src
+	$(BIN)/sebaya makemigrations --check --dry-run
+
+fmt: install ## Format the code and apply safe lint fixes
+	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts
+
+test: lint ## Lint, then run the whole test suite (browser tests included)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install ## The test suite without browser tests
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+clean: ## Remove the virtualenv, the database and caches
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info
+	find src -name '*.mo' -delete

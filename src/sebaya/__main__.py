@@ -1,0 +1,5 @@
+"""`python -m sebaya` runs the same command as `sebaya`."""
+
+from sebaya.cli import main
+
+main()
