@@ -1,0 +1,135 @@
+"""Reads of practices that carry rules: visibility, catalogue filters, facets. Pages and API share them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from sebaya.innovations.models import (
+    AwardProgramme,
+    Innovation,
+    Jenis,
+    Link,
+    Stage,
+)
+from sebaya.innovations.policies import innovation_policy
+
+SORTS: dict[str, list[str]] = {
+    "title": ["title", "pk"],
+    "-year": ["-year", "title", "pk"],
+    "year": ["year", "title", "pk"],
+    "-updated": ["-updated_at", "pk"],
+}
+DEFAULT_SORT = "title"
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """The catalogue's filters, shared by the page and the API. Empty means "any"."""
+
+    q: str = ""
+    theme: str = ""  # Theme.slug
+    urusan: str = ""  # Urusan.code
+    province: str = ""  # Region.code of a province ("35")
+    region: str = ""  # Region.code of the owner region exactly ("35.03")
+    award: str = ""  # AwardProgramme value, or "any" for any award
+    stage: str = ""  # Stage value
+    jenis: str = ""  # Jenis value (digital / non_digital)
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = DEFAULT_SORT
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> tuple[CatalogueFilters, dict[str, str]]:
+        """Build filters from request parameters; unknown values are dropped and reported."""
+        errors: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = data.get(f.name)
+            if raw is None or str(raw).strip() == "":
+                continue
+            raw = str(raw).strip()
+            if f.name in ("year_from", "year_to"):
+                if raw.isdigit() and 1900 <= int(raw) <= 2100:
+                    values[f.name] = int(raw)
+                else:
+                    errors[f.name] = raw
+            elif f.name == "award" and raw != "any" and raw not in AwardProgramme.values:
+                errors[f.name] = raw
+            elif f.name == "stage" and raw not in Stage.values:
+                errors[f.name] = raw
+            elif f.name == "jenis" and raw not in Jenis.values:
+                errors[f.name] = raw
+            elif f.name == "sort" and raw not in SORTS:
+                errors[f.name] = raw
+            else:
+                values[f.name] = raw[:200]
+        return cls(**values), errors
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) in ("", None) for f in fields(self) if f.name != "sort")
+
+
+def innovation_list(*, user: Any, filters: CatalogueFilters | None = None) -> QuerySet[Innovation]:
+    """Practices the user may see, filtered and sorted, with what list rows show prefetched."""
+    filters = filters or CatalogueFilters()
+    qs = innovation_policy.visible(user)
+    if filters.q:
+        for word in filters.q.split()[:10]:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(region__name__icontains=word)
+            )
+    if filters.theme:
+        qs = qs.filter(themes__slug=filters.theme)
+    if filters.urusan:
+        qs = qs.filter(urusan__code=filters.urusan)
+    if filters.province:
+        qs = qs.filter(
+            Q(region__code=filters.province) | Q(region__code__startswith=f"{filters.province}.")
+        )
+    if filters.region:
+        qs = qs.filter(region__code=filters.region)
+    if filters.award == "any":
+        qs = qs.filter(awards__isnull=False)
+    elif filters.award:
+        qs = qs.filter(awards__programme=filters.award)
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.jenis:
+        qs = qs.filter(jenis=filters.jenis)
+    if filters.year_from is not None:
+        qs = qs.filter(year__gte=filters.year_from)
+    if filters.year_to is not None:
+        qs = qs.filter(year__lte=filters.year_to)
+    # Joins through many-to-many filters can repeat a row; distinct keeps one.
+    if filters.theme or filters.urusan or filters.award:
+        qs = qs.distinct()
+    return (
+        qs.select_related("region", "region__parent", "organisation")
+        .prefetch_related("themes", "awards")
+        .order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+    )
+
+
+def innovation_detail(*, user: Any, slug: str) -> Innovation | None:
+    """One practice with every part the detail page shows, or None if absent or not visible."""
+    qs = innovation_policy.visible(user).filter(slug=slug)
+    return (
+        qs.select_related("region", "region__parent", "organisation")
+        .prefetch_related(
+            "themes",
+            "urusan",
+            "sdgs",
+            "stage_events",
+            "evidence",
+            "awards",
+            "contacts",
+            "outcomes",
+            Prefetch("links", queryset=Link.objects.order_by("position", "pk")),
+        )
+        .first()
+    )
