@@ -9,7 +9,7 @@ PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run demo serve test test-fast test-browser lint fmt typecheck clean
+.PHONY: help install messages run demo test test-fast browser lint fmt clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -41,7 +41,10 @@ fmt: install ## Format the code and apply safe lint fixes
 	$(BIN)/ruff check --fix src tests bench scripts
 	$(BIN)/ruff format src tests bench scripts
 
-test: lint ## Lint, then run the whole test suite (browser tests included)
+browser: ## Make sure Debian's Chromium is there for the browser tests
+	@bash scripts/ensure-chromium.sh
+
+test: lint browser ## Lint, then run the whole test suite (browser tests included)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: install ## The test suite without browser tests
