@@ -1,6 +1,32 @@
 """Shared fixtures: factories are per app (tests/<app>/factories.py)."""
 
+import ipaddress
+import socket
+from collections.abc import Iterator
+
 import pytest
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only_connect(self: socket.socket, address) -> None:  # type: ignore[no-untyped-def]
+    """Sebaya must never need the network at run time: tests may only reach loopback."""
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        try:
+            allowed = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            allowed = host == "localhost"
+        if not allowed:
+            raise OSError(f"network access outside loopback is blocked in tests: {address!r}")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _block_network() -> Iterator[None]:
+    socket.socket.connect = _loopback_only_connect  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
