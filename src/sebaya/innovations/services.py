@@ -1,0 +1,291 @@
+"""Write actions on practices: each checks innovation_policy, validates, runs atomically."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from sebaya.accounts.models import Organisation
+from sebaya.innovations.models import (
+    Innovation,
+    Link,
+    LinkKind,
+    PublicationStatus,
+    SdgGoal,
+    Theme,
+    Urusan,
+)
+from sebaya.innovations.policies import innovation_policy
+from sebaya.regions.models import Region
+
+MIN_YEAR = 1945  # Nothing a pemda runs today predates the Republic.
+M2M_FIELDS = frozenset({"themes", "urusan", "sdgs"})
+# Fields that only the publication actions and the system set.
+PROTECTED_FIELDS = frozenset(
+    {"id", "slug", "status", "published_at", "created_by", "created_at", "updated_at"}
+)
+EDITABLE_FIELDS = frozenset(
+    f.name for f in Innovation._meta.concrete_fields if f.name not in PROTECTED_FIELDS
+) | {"region", "organisation"}
+# What an import owns; everything else (narrative, awards, ...) belongs to curators and editors
+# and survives a re-import.
+IMPORT_OWNED_FIELDS = ("title", "summary", "year", "sector", "region")
+
+ImportAction = Literal["created", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    innovation: Innovation
+    action: ImportAction
+
+
+def max_year() -> int:
+    return timezone.localdate().year + 1
+
+
+def year_error(year: Any) -> str | None:
+    """The Indonesian message for an unacceptable year, or None when it is fine (or empty)."""
+    if year is None:
+        return None
+    if isinstance(year, bool) or not isinstance(year, int):
+        return _("Tahun harus berupa bilangan bulat.")
+    if not MIN_YEAR <= year <= max_year():
+        return _("Tahun harus antara %(min)d dan %(max)d.") % {"min": MIN_YEAR, "max": max_year()}
+    return None
+
+
+def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    """A slug from the title, with -2, -3, ... appended when it is taken."""
+    max_length = Innovation._meta.get_field("slug").max_length or 140
+    base = slugify(title)[: max_length - 6].strip("-") or "praktik"
+    taken_qs = Innovation.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        taken_qs = taken_qs.exclude(pk=exclude_pk)
+    taken = set(taken_qs.values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _deny(message: str) -> PermissionDenied:
+    return PermissionDenied(message)
+
+
+def _apply(innovation: Innovation, fields: dict[str, Any]) -> dict[str, Any]:
+    """Set plain fields on the instance; return the many-to-many ones for after the save."""
+    m2m: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name in M2M_FIELDS:
+            m2m[name] = list(value)
+        elif name in EDITABLE_FIELDS:
+            setattr(innovation, name, value.strip() if isinstance(value, str) else value)
+        else:
+            raise TypeError(f"Innovation field {name!r} cannot be set through this service")
+    return m2m
+
+
+def _validate(innovation: Innovation) -> None:
+    errors: dict[str, list[str]] = {}
+    if not (innovation.title or "").strip():
+        errors.setdefault("title", []).append(_("Judul wajib diisi."))
+    if innovation.region_id is None:
+        errors.setdefault("region", []).append(_("Wilayah asal wajib diisi."))
+    message = year_error(innovation.year)
+    if message:
+        errors.setdefault("year", []).append(message)
+    try:
+        # The checks above speak Indonesian for the common mistakes; full_clean catches the rest.
+        innovation.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_m2m(innovation: Innovation, m2m: dict[str, Any]) -> None:
+    for name, values in m2m.items():
+        getattr(innovation, name).set(values)
+
+
+@transaction.atomic
+def innovation_create(
+    *,
+    user: Any,
+    organisation: Organisation | None,
+    region: Region | None,
+    title: str,
+    **fields: Any,
+) -> Innovation:
+    """Create a draft practice owned by `organisation` (curators may leave it empty)."""
+    if not innovation_policy.can_create(user, organisation):
+        raise _deny(_("Anda tidak berhak menambah praktik untuk organisasi ini."))
+    innovation = Innovation(
+        organisation=organisation,
+        title=(title or "").strip(),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    if region is not None:
+        innovation.region = region
+    m2m = _apply(innovation, fields)
+    innovation.slug = unique_slug(innovation.title)
+    _validate(innovation)
+    innovation.save()
+    _set_m2m(innovation, m2m)
+    return innovation
+
+
+@transaction.atomic
+def innovation_update(*, user: Any, innovation: Innovation, **fields: Any) -> Innovation:
+    """Change fields of a practice. The slug stays, so shared links keep working."""
+    if not innovation_policy.can_edit(user, innovation):
+        raise _deny(_("Anda tidak berhak mengubah praktik ini."))
+    if "organisation" in fields and not innovation_policy.can_create(user, fields["organisation"]):
+        raise _deny(_("Anda tidak berhak memindahkan praktik ke organisasi tersebut."))
+    m2m = _apply(innovation, fields)
+    _validate(innovation)
+    innovation.save()
+    _set_m2m(innovation, m2m)
+    return innovation
+
+
+@transaction.atomic
+def innovation_publish(*, user: Any, innovation: Innovation) -> Innovation:
+    if not innovation_policy.can_publish(user, innovation):
+        raise _deny(_("Anda tidak berhak menerbitkan praktik ini."))
+    if innovation.status == PublicationStatus.PUBLISHED:
+        return innovation
+    if not innovation.summary.strip():
+        raise ValidationError({"summary": [_("Ringkasan wajib diisi sebelum praktik terbit.")]})
+    _validate(innovation)
+    innovation.status = PublicationStatus.PUBLISHED
+    innovation.published_at = timezone.now()
+    innovation.save(update_fields=["status", "published_at", "updated_at"])
+    return innovation
+
+
+@transaction.atomic
+def innovation_unpublish(*, user: Any, innovation: Innovation) -> Innovation:
+    if not innovation_policy.can_publish(user, innovation):
+        raise _deny(_("Anda tidak berhak menarik praktik ini dari terbitan."))
+    if innovation.status == PublicationStatus.DRAFT:
+        return innovation
+    innovation.status = PublicationStatus.DRAFT
+    innovation.published_at = None
+    innovation.save(update_fields=["status", "published_at", "updated_at"])
+    return innovation
+
+
+@transaction.atomic
+def innovation_delete(*, user: Any, innovation: Innovation) -> None:
+    if not innovation_policy.can_delete(user, innovation):
+        raise _deny(
+            _("Anda tidak berhak menghapus praktik ini; praktik terbit hanya dihapus kurator.")
+        )
+    innovation.delete()
+
+
+@transaction.atomic
+def innovation_upsert_from_import(
+    *,
+    user: Any | None,
+    source: str,
+    external_id: str,
+    region: Region,
+    title: str,
+    summary: str = "",
+    year: int | None = None,
+    sector: str = "",
+    themes: Iterable[Theme] = (),
+    urusan: Iterable[Urusan] = (),
+    sdgs: Iterable[SdgGoal] = (),
+    source_urls: Iterable[str] = (),
+    published_on: datetime.datetime | None = None,
+) -> UpsertResult:
+    """Create or update the practice (source, external_id) from an imported row.
+
+    `user=None` is the system (the command line, the demo); a person importing through the web
+    or API must pass the `can_import` policy. New records are published because import sources
+    are public and sourced; a re-import never republishes a record a curator took down, and only
+    adds themes, urusan and links, so curated additions survive.
+    """
+    if user is not None and not innovation_policy.can_import(user):
+        raise _deny(_("Hanya kurator yang boleh mengimpor data praktik."))
+    if not source or not external_id:
+        raise ValidationError({"external_id": [_("Sumber dan ID di sumber wajib diisi.")]})
+    values: dict[str, Any] = {
+        "title": (title or "").strip(),
+        "summary": (summary or "").strip(),
+        "year": year,
+        "sector": sector or "",
+        "region": region,
+    }
+    innovation = (
+        Innovation.objects.select_for_update()
+        .filter(source=source, external_id=external_id)
+        .first()
+    )
+    changed = False
+    if innovation is None:
+        innovation = Innovation(
+            source=source,
+            external_id=external_id,
+            status=PublicationStatus.PUBLISHED,
+            published_at=published_on or timezone.now(),
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            **values,
+        )
+        innovation.slug = unique_slug(innovation.title)
+        action: ImportAction = "created"
+    else:
+        for name, value in values.items():
+            current = innovation.region_id if name == "region" else getattr(innovation, name)
+            new = value.pk if name == "region" else value
+            if current != new:
+                setattr(innovation, name, value)
+                changed = True
+        action = "updated"
+    if action == "created" or changed:
+        _validate(innovation)
+        innovation.save()
+    for name, wanted in (("themes", themes), ("urusan", urusan), ("sdgs", sdgs)):
+        manager = getattr(innovation, name)
+        have = set(manager.values_list("pk", flat=True))
+        missing = [obj for obj in wanted if obj.pk not in have]
+        if missing:
+            manager.add(*missing)
+            changed = True
+    if _add_links(innovation, source_urls):
+        changed = True
+    if action == "updated" and not changed:
+        action = "unchanged"
+    return UpsertResult(innovation=innovation, action=action)
+
+
+def _add_links(innovation: Innovation, urls: Iterable[str], kind: str = LinkKind.SOURCE) -> bool:
+    """Add the links not yet attached; never remove any (curators may have added their own)."""
+    existing = set(innovation.links.values_list("url", flat=True))
+    position = innovation.links.count()
+    added = False
+    for url in urls:
+        if not url or url in existing:
+            continue
+        link = Link(innovation=innovation, kind=kind, url=url, position=position)
+        link.full_clean(exclude=["innovation"])
+        link.save()
+        existing.add(url)
+        position += 1
+        added = True
+    return added
