@@ -1,26 +1,51 @@
 """The public API under /api/v1/: each app contributes its router from its own api.py."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path
 from ninja import NinjaAPI
 
 import sebaya
+from sebaya.api.docs import OfflineSwagger, docs_asset
+from sebaya.api.errors import install_error_handlers, unknown_endpoint
 
-api = NinjaAPI(
+
+class SebayaAPI(NinjaAPI):
+    def _get_urls(self) -> list[Any]:
+        # Added after every router's URLs, whatever order routers are added in: the docs'
+        # own files, then a JSON 404 for any other path under /api/v1/.
+        return [
+            *super()._get_urls(),
+            path("docs/assets/<str:name>", docs_asset, name="docs_asset"),
+            path("<path:rest>", unknown_endpoint, name="unknown_endpoint"),
+        ]
+
+
+api = SebayaAPI(
     title="Sebaya API",
     version="1",
     description=(
         "Open API of Sebaya: practices (inovasi), regions (wilayah) and indicators. "
-        "Read endpoints need no account."
+        "Read endpoints need no account. Every error answers "
+        '`{"detail": [{"field": ..., "message": ...}]}` with a 4xx status; messages follow '
+        "the request's language (Indonesian by default, English with `Accept-Language: en`)."
     ),
     urls_namespace="api",
+    docs=OfflineSwagger(),
 )
+install_error_handlers(api)
 
 
 def _register() -> None:
     from sebaya.innovations.api import router as innovations_router
+    from sebaya.regions.api import indicators_router
     from sebaya.regions.api import router as regions_router
 
     api.add_router("/practices", innovations_router, tags=["practices"])
     api.add_router("/regions", regions_router, tags=["regions"])
+    api.add_router("/indicators", indicators_router, tags=["indicators"])
 
 
 _register()
