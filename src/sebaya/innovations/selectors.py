@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Left
 
 from sebaya.innovations.models import (
     AwardProgramme,
@@ -13,6 +14,7 @@ from sebaya.innovations.models import (
     Jenis,
     Link,
     Stage,
+    Theme,
 )
 from sebaya.innovations.policies import innovation_policy
 
@@ -133,3 +135,38 @@ def innovation_detail(*, user: Any, slug: str) -> Innovation | None:
         )
         .first()
     )
+
+
+@dataclass(frozen=True)
+class CatalogueFacets:
+    """How many visible practices each theme and province would give, other filters kept."""
+
+    themes: dict[str, int]  # Theme.slug -> count
+    provinces: dict[str, int]  # province Region.code -> count
+
+
+def catalogue_facets(*, user: Any, filters: CatalogueFilters) -> CatalogueFacets:
+    """Facet counts for the catalogue: two queries, whatever the number of practices."""
+
+    def ids(**changes: Any) -> QuerySet:
+        return (
+            innovation_list(user=user, filters=replace(filters, **changes))
+            .prefetch_related(None)
+            .order_by()
+            .values("pk")
+        )
+
+    theme_rows = (
+        Theme.objects.filter(innovations__in=ids(theme=""))
+        .annotate(n=Count("innovations", distinct=True))
+        .values_list("slug", "n")
+    )
+    province_rows = (
+        Innovation.objects.filter(pk__in=ids(province="", region=""))
+        .annotate(province_code=Left("region__code", 2))
+        .values("province_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("province_code", "n")
+    )
+    return CatalogueFacets(themes=dict(theme_rows), provinces=dict(province_rows))
