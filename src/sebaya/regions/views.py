@@ -1,12 +1,63 @@
 """Region pages."""
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from sebaya.innovations.selectors import CatalogueFilters, innovation_list
+from sebaya.regions.models import RegionLevel
+from sebaya.regions.selectors import (
+    pemda_search,
+    province_list,
+    region_children,
+    region_get,
+    region_indicator_series,
+)
+
+# A region page lists this many practices; the catalogue link shows them all.
+PRACTICES_SHOWN = 30
 
 
 def region_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "regions/list.html", {})
+    q = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "regions/list.html",
+        {
+            "q": q,
+            "provinces": province_list(user=request.user, q=q),
+            "pemda_matches": pemda_search(q=q),
+        },
+    )
 
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "regions/detail.html", {})
+    region = region_get(code=code)
+    if region is None:
+        raise Http404(_("Wilayah tidak ditemukan."))
+    practices = None
+    catalogue_query = ""
+    if region.level == RegionLevel.PROVINCE:
+        filters = CatalogueFilters(province=region.code)
+        catalogue_query = f"province={region.code}"
+    elif region.level != RegionLevel.COUNTRY:
+        filters = CatalogueFilters(region=region.code)
+        catalogue_query = f"region={region.code}"
+    if catalogue_query:
+        practices = innovation_list(user=request.user, filters=filters)
+    practice_count = practices.count() if practices is not None else 0
+    return render(
+        request,
+        "regions/detail.html",
+        {
+            "region": region,
+            "series": region_indicator_series(region),
+            "practices": practices[:PRACTICES_SHOWN] if practices is not None else [],
+            "practice_count": practice_count,
+            "practices_truncated": practice_count > PRACTICES_SHOWN,
+            "catalogue_query": catalogue_query,
+            "children": region_children(region),
+        },
+    )
