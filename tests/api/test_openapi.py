@@ -1,0 +1,84 @@
+"""The OpenAPI document is complete, and the docs page works without the internet."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ENDPOINTS = {
+    "/api/v1/practices",
+    "/api/v1/practices/{slug}",
+    "/api/v1/regions",
+    "/api/v1/regions/{code}",
+    "/api/v1/regions/{code}/indicators",
+    "/api/v1/indicators",
+}
+
+
+def _resolve(schema: dict, node: dict) -> dict:
+    while "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        node = schema["components"]["schemas"][name]
+    return node
+
+
+def test_openapi_document_describes_every_endpoint_and_its_errors(api_get):
+    answer = api_get("/openapi.json")
+    assert answer.status == 200
+    schema = answer.json()
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Sebaya API"
+    assert set(schema["paths"]) >= ENDPOINTS
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            where = f"{method.upper()} {path}"
+            assert operation.get("summary") and operation.get("description"), where
+            responses = operation["responses"]
+            assert "200" in responses, where
+            content = responses["200"]["content"]["application/json"]["schema"]
+            assert content, where
+            if "{" in path:
+                assert "404" in responses, where
+            if any(p["in"] == "query" for p in operation.get("parameters", [])):
+                assert "400" in responses, where
+            for status, response in responses.items():
+                assert response.get("description"), (where, status)
+                if status.startswith("4"):
+                    error = _resolve(schema, response["content"]["application/json"]["schema"])
+                    assert set(error["properties"]) == {"detail"}, (where, status)
+                    item = _resolve(schema, error["properties"]["detail"]["items"])
+                    assert set(item["properties"]) == {"field", "message"}, (where, status)
+    # Filters are documented, with their allowed values where there is a fixed list.
+    params = {p["name"]: p for p in schema["paths"]["/api/v1/practices"]["get"]["parameters"]}
+    assert set(params) >= {"q", "theme", "urusan", "province", "region", "award", "stage"}
+    assert set(params) >= {"jenis", "year_from", "year_to", "sort", "page", "page_size"}
+    assert params["stage"]["schema"]["enum"] == ["inisiatif", "uji_coba", "penerapan"]
+    assert params["page_size"]["schema"]["maximum"] == 100
+
+
+def test_docs_page_loads_only_local_files(api_get, live_server):
+    """No CDN: every script, style and icon of the docs page comes from this server."""
+    answer = api_get("/docs")
+    assert answer.status == 200
+    html = answer.body.decode()
+    assert "cdn" not in html.lower()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any("swagger-ui-bundle.js" in url for url in assets)
+    for url in assets:
+        assert url.startswith("/"), url
+        fetched = api_get(url.removeprefix("/api/v1"))
+        assert fetched.status == 200, url
+        assert fetched.body, url
+    # Without JavaScript the page still lists the endpoints.
+    assert "/api/v1/practices/{slug}" in html
+
+
+def test_docs_assets_are_a_fixed_list(api_get):
+    assert api_get("/docs/assets/..%2F..%2Fmain.py").status == 404
+    assert api_get("/docs/assets/redoc.standalone.js.map").status == 404
+    zipped = api_get("/docs/assets/swagger-ui-bundle.js", {"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in zipped.headers["Cache-Control"]
