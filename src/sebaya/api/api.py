@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, path, reverse
 from ninja import NinjaAPI
 
 import sebaya
@@ -12,12 +13,30 @@ from sebaya.api.docs import OfflineSwagger, docs_asset
 from sebaya.api.errors import install_error_handlers, unknown_endpoint
 
 
+def api_root(request: HttpRequest) -> JsonResponse:
+    """/api/v1/ itself: where the docs and the OpenAPI document are."""
+    return JsonResponse(
+        {
+            "docs": request.build_absolute_uri(reverse("api:openapi-view")),
+            "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
+        }
+    )
+
+
 class SebayaAPI(NinjaAPI):
     def _get_urls(self) -> list[Any]:
+        # ninja's root view is a bare 404 page; keep its name (ninja reverses it to find the
+        # API's prefix) but answer JSON.
+        urls = [
+            path("", api_root, name="api-root")
+            if isinstance(url, URLPattern) and url.name == "api-root"
+            else url
+            for url in super()._get_urls()
+        ]
         # Added after every router's URLs, whatever order routers are added in: the docs'
         # own files, then a JSON 404 for any other path under /api/v1/.
         return [
-            *super()._get_urls(),
+            *urls,
             path("docs/assets/<str:name>", docs_asset, name="docs_asset"),
             path("<path:rest>", unknown_endpoint, name="unknown_endpoint"),
         ]
