@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest
 
 from sebaya.accounts.models import Membership, Organisation, User
@@ -42,6 +43,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "slug", "region__name")
     raw_id_fields = ("region", "parent")
+    # Django 6 makes https the default scheme for typed addresses; use it already.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = (MembershipInline,)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

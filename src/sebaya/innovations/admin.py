@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -35,41 +36,52 @@ from sebaya.innovations.services import (
     year_error,
 )
 
+# Django 6 makes https the default scheme for typed addresses; use it already.
+HTTPS_URLS: dict[Any, dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
+
 
 class StageEventInline(admin.TabularInline):
     model = StageEvent
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 class EvidenceItemInline(admin.TabularInline):
     model = EvidenceItem
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 class AwardInline(admin.TabularInline):
     model = Award
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 class LinkInline(admin.TabularInline):
     model = Link
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 class OutcomeFigureInline(admin.StackedInline):
     model = OutcomeFigure
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 class InnovationAdminForm(forms.ModelForm):
     class Meta:
         model = Innovation
-        fields = "__all__"  # noqa: DJ007 - the ModelAdmin picks the fields shown
+        # The ModelAdmin adds the other fields; naming only these here keeps form fields from
+        # being built at import time.
+        fields = ["year"]
 
     def clean_year(self) -> int | None:
         year = self.cleaned_data.get("year")
@@ -84,6 +96,7 @@ class InnovationAdminForm(forms.ModelForm):
 @admin.register(Innovation)
 class InnovationAdmin(admin.ModelAdmin):
     form = InnovationAdminForm
+    formfield_overrides = HTTPS_URLS
     list_display = ("title", "region", "organisation", "status", "stage", "year", "source")
     list_filter = ("status", "stage", "jenis", "running_status", "themes", "urusan", "source")
     search_fields = ("title", "summary", "external_id", "region__name", "organisation__name")
