@@ -127,12 +127,19 @@ def line_chart(series: IndicatorSeries, title: str = "") -> SafeString:
             top=_fmt(top),
         ),
     ]
-    for day in periods:
+    for i, day in enumerate(periods):
+        # The outer labels are anchored inwards so they are not cut at the edges.
+        anchor = "middle"
+        if len(periods) > 1 and i == 0:
+            anchor = "start"
+        elif len(periods) > 1 and i == len(periods) - 1:
+            anchor = "end"
         parts.append(
             format_html(
-                '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
+                '<text class="tick" x="{}" y="{}" text-anchor="{}">{}</text>',
                 f"{x(day):.1f}",
                 HEIGHT - BOTTOM + 16,
+                anchor,
                 labels.get(day, day.strftime("%Y-%m")),
             )
         )
