@@ -59,8 +59,16 @@ class Region(models.Model):
 
     @property
     def is_pemda(self) -> bool:
-        """Provinces, kabupaten and kota have their own local government (pemda)."""
-        return self.level in {RegionLevel.PROVINCE, RegionLevel.REGENCY, RegionLevel.CITY}
+        """Provinces, kabupaten and kota have their own local government (pemda).
+
+        The six administrative kabupaten/kota of DKI Jakarta are run by the province: they are
+        regions with codes, but not pemda (hence 38 + 415 + 93 = 546 pemda for 514 codes).
+        """
+        if self.level == RegionLevel.PROVINCE:
+            return True
+        return self.level in {RegionLevel.REGENCY, RegionLevel.CITY} and " Administrasi " not in (
+            f" {self.name} "
+        )
 
     @property
     def province_code(self) -> str | None:
@@ -78,7 +86,13 @@ class Region(models.Model):
     @property
     def short_name(self) -> str:
         """The name without its level prefix: "Kabupaten Sambas" -> "Sambas"."""
-        for prefix in ("Kabupaten ", "Kota ", "Provinsi "):
+        for prefix in (
+            "Kabupaten Administrasi ",
+            "Kota Administrasi ",
+            "Kabupaten ",
+            "Kota ",
+            "Provinsi ",
+        ):
             if self.name.startswith(prefix):
                 return self.name[len(prefix) :]
         return self.name
