@@ -1,4 +1,8 @@
+# factory-boy types a factory call as the factory, not the model it returns:
+# mypy: disable-error-code="arg-type, attr-defined"
 """Write services for practices: permissions, validation, slugs and publication."""
+
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -195,7 +199,7 @@ def test_editor_deletes_drafts_but_only_curators_delete_published(editor, region
 
 
 def _upsert(user=None, **overrides):
-    values = {
+    values: dict[str, Any] = {
         "source": "uji",
         "external_id": "satu",
         "region": RegionFactory(code="33.14", name="Kabupaten Sragen"),

@@ -76,12 +76,17 @@ class OutcomeFigureInline(admin.StackedInline):
     formfield_overrides = HTTPS_URLS
 
 
+def _formfield(db_field: models.Field, **kwargs: Any) -> Any:
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class InnovationAdminForm(forms.ModelForm):
     class Meta:
         model = Innovation
-        # The ModelAdmin adds the other fields; naming only these here keeps form fields from
-        # being built at import time.
-        fields = ["year"]
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin decides what is shown
+        formfield_callback = _formfield
 
     def clean_year(self) -> int | None:
         year = self.cleaned_data.get("year")
