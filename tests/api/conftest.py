@@ -56,7 +56,7 @@ def catalogue(db):
     sambas = RegionFactory(code="61.01", name="Kabupaten Sambas", parent=kalbar)
     data_theme = ThemeFactory(slug="data-sasaran", name_id="Data dan sasaran", name_en="Data")
     org = OrganisationFactory(slug="pemkab-banyuwangi", name="Pemkab Banyuwangi")
-    smart = InnovationFactory(
+    smart = InnovationFactory.create(
         slug="smart-kampung",
         external_id="S-1",
         title="Smart Kampung",

@@ -310,7 +310,7 @@ def test_unknown_api_paths_answer_404_in_the_error_format(api_get):
 
 def test_members_see_their_organisation_drafts(catalogue):
     """The API asks the same policy as the pages: a member sees the organisation's draft."""
-    member = UserFactory()
+    member = UserFactory.create()
     MembershipFactory(user=member, organisation=catalogue["org"])
     client = Client()
     assert client.get("/api/v1/practices/rahasia-draf").status_code == 404
@@ -328,7 +328,7 @@ def _practices(n: int) -> None:
     for i in range(n):
         province = provinces[i % 3]
         region = RegionFactory(code=f"{province.code}.{i:02d}", parent=province if i % 2 else None)
-        practice = InnovationFactory(region=region)
+        practice = InnovationFactory.create(region=region)
         practice.themes.add(themes[i % 3])
         AwardFactory(innovation=practice)
 
@@ -337,7 +337,7 @@ def _practices(n: int) -> None:
 def test_list_query_count_does_not_grow_with_the_page():
     """A page of 100 practices costs the same queries as a page of 10."""
     client = Client()
-    counts = []
+    counts: list[int] = []
     for n in (10, 100):
         _practices(n if not counts else n - 10)
         with CaptureQueriesContext(connection) as queries:
