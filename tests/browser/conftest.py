@@ -9,13 +9,22 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 AXE_JS = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls that the tests make
-# between page actions are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(scope="session")
+def _async_unsafe_allowed() -> Iterator[None]:
+    """Playwright's sync API runs an event loop in this thread; the ORM calls that the tests make
+    between page actions are still synchronous and safe. Only browser tests need this."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator:
+def browser(_async_unsafe_allowed) -> Iterator:
     if not Path(CHROMIUM).exists():
         pytest.fail("Browser tests need Debian's chromium: run scripts/ensure-chromium.sh")
     from playwright.sync_api import sync_playwright

@@ -11,7 +11,10 @@ from sebaya.settings.env import env_bool, env_int, env_list
 
 
 def _run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **extra_env}
+    # A production process starts from a clean environment: drop what the test run itself set
+    # (the browser tests allow async-unsafe ORM calls, which check --deploy rightly rejects).
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(extra_env)
     return subprocess.run(
         [sys.executable, "-m", "sebaya", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

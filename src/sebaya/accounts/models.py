@@ -14,8 +14,8 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
-        verbose_name = _("pengguna")
-        verbose_name_plural = _("pengguna")
+        verbose_name = _("pengguna")  # type: ignore[assignment]
+        verbose_name_plural = _("pengguna")  # type: ignore[assignment]
 
     @property
     def is_curator(self) -> bool:

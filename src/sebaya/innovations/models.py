@@ -5,9 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sebaya.core.models import TimeStampedModel
+
+
+StrOrPromise = str | Promise
 
 
 class Theme(models.Model):
@@ -117,7 +121,7 @@ class PublicationStatus(models.TextChoices):
 
 
 # The narrative sections of a practice, in reading order: (field name, label).
-NARRATIVE_SECTIONS: list[tuple[str, str]] = [
+NARRATIVE_SECTIONS: list[tuple[str, StrOrPromise]] = [
     ("problem", _("Masalah yang dijawab")),
     ("novelty", _("Kebaruan")),
     ("how_it_works", _("Cara kerja")),

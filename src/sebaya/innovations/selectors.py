@@ -1,4 +1,4 @@
-"""Reads of practices that carry rules: visibility, catalogue filters, facets. Pages and API share them."""
+"""Reads of practices that carry rules (visibility, filters, facets), shared by pages and API."""
 
 from __future__ import annotations
 
@@ -25,6 +25,15 @@ SORTS: dict[str, list[str]] = {
     "-updated": ["-updated_at", "pk"],
 }
 DEFAULT_SORT = "title"
+
+
+# Filters whose values come from a fixed list; anything else is reported, not applied.
+_CLOSED_CHOICES: dict[str, set[str]] = {
+    "award": {*AwardProgramme.values, "any"},
+    "stage": set(Stage.values),
+    "jenis": set(Jenis.values),
+    "sort": set(SORTS),
+}
 
 
 @dataclass(frozen=True)
@@ -58,13 +67,7 @@ class CatalogueFilters:
                     values[f.name] = int(raw)
                 else:
                     errors[f.name] = raw
-            elif f.name == "award" and raw != "any" and raw not in AwardProgramme.values:
-                errors[f.name] = raw
-            elif f.name == "stage" and raw not in Stage.values:
-                errors[f.name] = raw
-            elif f.name == "jenis" and raw not in Jenis.values:
-                errors[f.name] = raw
-            elif f.name == "sort" and raw not in SORTS:
+            elif f.name in _CLOSED_CHOICES and raw not in _CLOSED_CHOICES[f.name]:
                 errors[f.name] = raw
             else:
                 values[f.name] = raw[:200]
