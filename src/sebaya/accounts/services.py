@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from sebaya.accounts.models import Membership, Organisation, Role, User
+from sebaya.core.slugs import unique_slug
 from sebaya.regions.models import Region
 
 
@@ -45,15 +45,7 @@ accounts_policy = AccountsPolicy()
 
 
 def unique_organisation_slug(name: str) -> str:
-    max_length = Organisation._meta.get_field("slug").max_length or 120
-    base = slugify(name)[: max_length - 6].strip("-") or "organisasi"
-    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    return unique_slug(name, queryset=Organisation.objects.all(), fallback="organisasi")
 
 
 @transaction.atomic

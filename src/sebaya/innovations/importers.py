@@ -17,6 +17,12 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sebaya.core.imports import (
+    RowError,
+    normalise_header,
+    person_level_columns,
+    person_level_message,
+)
 from sebaya.innovations.models import Theme, Urusan
 from sebaya.innovations.policies import innovation_policy
 from sebaya.innovations.reference import load_reference_data, sector_mappings
@@ -36,57 +42,14 @@ COLUMNS = (
     "more_sources",
 )
 REQUIRED_COLUMNS = ("id", "title", "region_name", "source_url")
-# Data rule: aggregate statistics only. Headers that name a person-level field (P3KE/DTKS style)
-# make the whole file unacceptable, whatever else it holds.
-PERSON_LEVEL_COLUMNS = frozenset(
-    {
-        "nik",
-        "no_nik",
-        "nomor_nik",
-        "no_kk",
-        "nomor_kk",
-        "nkk",
-        "kk",
-        "nama_penerima",
-        "nama_kepala_keluarga",
-        "nama_krt",
-        "nama_kk",
-        "nama_anggota",
-        "nama_lengkap",
-        "tanggal_lahir",
-        "tgl_lahir",
-        "tempat_lahir",
-        "no_hp",
-        "nomor_hp",
-        "alamat_rumah",
-        "id_dtks",
-        "id_p3ke",
-        "id_keluarga_p3ke",
-    }
-)
 PEMDA_LEVELS = (RegionLevel.PROVINCE, RegionLevel.REGENCY, RegionLevel.CITY)
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
 _SPLIT_SOURCES = re.compile(r"[\s;]+")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
 class ImportFileError(Exception):
     """The file as a whole cannot be imported (unknown format, person-level data, no header)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    message: str
-    external_id: str = ""
-
-    def __str__(self) -> str:
-        where = _("baris %(line)d") % {"line": self.line}
-        if self.external_id:
-            where += f" ({self.external_id})"
-        return f"{where}, {self.field}: {self.message}"
 
 
 @dataclass
@@ -125,21 +88,10 @@ class ImportReport:
         return not self.errors
 
 
-def normalise_header(name: Any) -> str:
-    return _NON_WORD.sub("_", str(name or "").strip().lower()).strip("_")
-
-
 def check_person_level(headers: list[str]) -> None:
-    found = sorted({h for h in (normalise_header(h) for h in headers) if h in PERSON_LEVEL_COLUMNS})
+    found = person_level_columns(headers)
     if found:
-        raise ImportFileError(
-            _(
-                "Berkas ditolak: kolom %(columns)s berisi data perorangan. Sebaya hanya menyimpan "
-                "data agregat; hapus kolom data pribadi (NIK, nama penerima, nomor KK) lalu "
-                "coba lagi."
-            )
-            % {"columns": ", ".join(found)}
-        )
+        raise ImportFileError(person_level_message(found))
 
 
 # Reading: each reader yields (line number, raw row) or (line number, RowError).

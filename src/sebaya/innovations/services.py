@@ -10,10 +10,10 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from sebaya.accounts.models import Organisation
+from sebaya.core.slugs import unique_slug as core_unique_slug
 from sebaya.innovations.models import (
     Innovation,
     Link,
@@ -65,18 +65,9 @@ def year_error(year: Any) -> str | None:
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """A slug from the title, with -2, -3, ... appended when it is taken."""
-    max_length = Innovation._meta.get_field("slug").max_length or 140
-    base = slugify(title)[: max_length - 6].strip("-") or "praktik"
-    taken_qs = Innovation.objects.filter(slug__startswith=base)
-    if exclude_pk is not None:
-        taken_qs = taken_qs.exclude(pk=exclude_pk)
-    taken = set(taken_qs.values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    return core_unique_slug(
+        title, queryset=Innovation.objects.all(), fallback="praktik", exclude_pk=exclude_pk
+    )
 
 
 def _deny(message: str) -> PermissionDenied:

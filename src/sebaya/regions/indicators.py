@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sebaya.core.imports import RowError, person_level_columns, person_level_message
 from sebaya.regions.models import (
     Indicator,
     Observation,
@@ -83,11 +84,6 @@ _DEFINITIONS = {definition.slug: definition for definition in INDICATOR_DEFINITI
 
 REQUIRED_COLUMNS = ("region_name", "region_level", "indicator", "period", "source_url")
 VALUE_COLUMNS = ("value_percent", "value")
-# Aggregate statistics only: a file that carries person-level columns is refused outright.
-FORBIDDEN_COLUMNS = frozenset(
-    {"nik", "no_kk", "nomor_kk", "kk", "nama_penerima", "nama_kepala_keluarga", "nama_lengkap"}
-)
-
 # What a note must say for the value to start a new series (matched case-insensitively).
 SERIES_BREAK_PHRASES = (
     "series break",
@@ -119,22 +115,6 @@ _URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 _MAX_SOURCE_URL = Observation._meta.get_field("source_url").max_length or 500
 _MAX_DECIMALS = 4
 _MAX_INTEGER_DIGITS = 10
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in one row; line 1 is the header, so the first data row is line 2."""
-
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("baris %(line)s, %(field)s: %(message)s") % {
-            "line": self.line,
-            "field": self.field or "-",
-            "message": self.message,
-        }
 
 
 @dataclass
@@ -529,18 +509,9 @@ def _header_errors(header: list[str]) -> list[RowError]:
         errors.append(
             RowError(1, "value_percent", _("Perlu kolom value_percent, atau value dan unit."))
         )
-    for column in sorted(columns & FORBIDDEN_COLUMNS):
-        errors.append(
-            RowError(
-                1,
-                column,
-                _(
-                    "Kolom “%(column)s” berisi data perorangan; Sebaya hanya menyimpan statistik "
-                    "agregat. Hapus kolom ini."
-                )
-                % {"column": column},
-            )
-        )
+    forbidden = person_level_columns(header)
+    if forbidden:
+        errors.append(RowError(1, ", ".join(forbidden), person_level_message(forbidden)))
     return errors
 
 
