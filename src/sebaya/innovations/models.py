@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from sebaya.core.models import TimeStampedModel
 
-
 StrOrPromise = str | Promise
 
 
