@@ -9,7 +9,7 @@ PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run demo test test-fast browser lint fmt clean
+.PHONY: help install messages run demo test test-fast browser lint fmt bench clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ test: lint browser ## Lint, then run the whole test suite (browser tests include
 
 test-fast: install ## The test suite without browser tests
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+bench: install ## Benchmarks: page render time and weight, each beside a reference
+	$(BIN)/python bench/pages.py
 
 clean: ## Remove the virtualenv, the database and caches
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info

@@ -19,5 +19,6 @@ class Command(BaseCommand):
             summary = demo_load()
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
-        for line in summary.lines():
-            self.stdout.write(line)
+        if options["verbosity"] > 0:
+            for line in summary.lines():
+                self.stdout.write(line)
