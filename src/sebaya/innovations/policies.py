@@ -88,6 +88,12 @@ class InnovationPolicy:
             return True
         return innovation.status == PublicationStatus.DRAFT and self.can_edit(user, innovation)
 
+    def organisations_for_create(self, user: Any) -> QuerySet[Organisation]:
+        """Organisations the user may add practices for: their editing ones; curators any."""
+        if _is_curator(user):
+            return Organisation.objects.all()
+        return Organisation.objects.filter(pk__in=editable_organisation_ids(user))
+
     def can_import(self, user: Any) -> bool:
         """Bulk imports touch every region's records: curators only."""
         return _is_curator(user)

@@ -38,6 +38,8 @@ EDITABLE_FIELDS = frozenset(
 # What an import owns; everything else (narrative, awards, ...) belongs to curators and editors
 # and survives a re-import.
 IMPORT_OWNED_FIELDS = ("title", "summary", "year", "sector", "region")
+# Paths under /praktik/ that are pages, not practices: a practice must never get these slugs.
+RESERVED_SLUGS = frozenset({"kelola", "baru"})
 
 ImportAction = Literal["created", "updated", "unchanged"]
 
@@ -66,7 +68,11 @@ def year_error(year: Any) -> str | None:
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """A slug from the title, with -2, -3, ... appended when it is taken."""
     return core_unique_slug(
-        title, queryset=Innovation.objects.all(), fallback="praktik", exclude_pk=exclude_pk
+        title,
+        queryset=Innovation.objects.all(),
+        fallback="praktik",
+        exclude_pk=exclude_pk,
+        reserved=RESERVED_SLUGS,
     )
 
 
