@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Left
 
 from sebaya.innovations.models import (
@@ -137,6 +137,15 @@ def innovation_detail(*, user: Any, slug: str) -> Innovation | None:
             Prefetch("links", queryset=Link.objects.order_by("position", "pk")),
         )
         .first()
+    )
+
+
+def practices_to_manage(*, user: Any) -> QuerySet[Innovation]:
+    """Practices the user may edit, drafts included, grouped by organisation for the list."""
+    return (
+        innovation_policy.editable(user)
+        .select_related("organisation", "region")
+        .order_by(F("organisation__name").asc(nulls_last=True), "title", "pk")
     )
 
 

@@ -1,22 +1,37 @@
-"""Catalogue and practice pages."""
+"""Catalogue and practice pages, and the pages where members and curators write practices."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from sebaya.innovations.models import AwardProgramme, Jenis, Stage, Theme, Urusan
+from sebaya.accounts.models import Organisation
+from sebaya.innovations.forms import InnovationForm
+from sebaya.innovations.models import AwardProgramme, Innovation, Jenis, Stage, Theme, Urusan
+from sebaya.innovations.policies import editable_organisation_ids, innovation_policy
 from sebaya.innovations.selectors import (
     CatalogueFilters,
     catalogue_facets,
     innovation_detail,
     innovation_list,
+    practices_to_manage,
+)
+from sebaya.innovations.services import (
+    innovation_create,
+    innovation_delete,
+    innovation_publish,
+    innovation_unpublish,
+    innovation_update,
 )
 from sebaya.regions.models import Region, RegionLevel
 from sebaya.regions.selectors import latest_observations
@@ -83,5 +98,155 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "canonical_url": canonical,
             "mailto_url": f"mailto:?subject={quote(innovation.title)}&body={quote(canonical)}",
             "whatsapp_url": f"https://wa.me/?text={quote(share_text)}",
+            "can_edit": innovation_policy.can_edit(request.user, innovation),
         },
     )
+
+
+MANAGE_PAGE_SIZE = 50
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    """The practices the user may edit, drafts included, and where to add a new one."""
+    practices = practices_to_manage(user=request.user)
+    page = Paginator(practices, MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    organisations = Organisation.objects.filter(
+        pk__in=editable_organisation_ids(request.user)
+    ).order_by("name")
+    return render(
+        request,
+        "innovations/manage.html",
+        {
+            "page": page,
+            "organisations": organisations,
+            # Curators may add a practice for any organisation, or none.
+            "can_create_any": innovation_policy.can_create(request.user, None),
+        },
+    )
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    """A new practice, saved as a draft of the chosen organisation."""
+    organisation = None
+    if request.GET.get("org"):
+        organisation = get_object_or_404(Organisation, slug=request.GET["org"])
+        if not innovation_policy.can_create(request.user, organisation):
+            raise PermissionDenied(_("Anda tidak berhak menambah praktik untuk organisasi ini."))
+    elif not innovation_policy.organisations_for_create(request.user).exists() and not (
+        innovation_policy.can_create(request.user, None)
+    ):
+        raise PermissionDenied(
+            _("Anda belum menjadi editor organisasi mana pun, jadi belum bisa menambah praktik.")
+        )
+    form = InnovationForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        organisation=organisation,
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            innovation = innovation_create(
+                user=request.user,
+                organisation=fields.pop("organisation", None),
+                region=fields.pop("region"),
+                title=fields.pop("title"),
+                **fields,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request,
+                _("Draf “%(title)s” tersimpan. Praktik belum terlihat publik sampai diterbitkan.")
+                % {"title": innovation.title},
+            )
+            return redirect("innovations:edit", slug=innovation.slug)
+    return render(
+        request,
+        "innovations/form.html",
+        {"form": form, "heading": _("Praktik baru"), "organisation": organisation},
+    )
+
+
+def _practice_to_edit(request: HttpRequest, slug: str) -> Innovation:
+    """The practice, or 404 if the user may not even see it, or 403 if they may not edit it."""
+    innovation = get_object_or_404(
+        Innovation.objects.select_related("organisation", "region"), slug=slug
+    )
+    # A draft the user cannot see does not exist for them: 404, so drafts' titles do not leak.
+    if not innovation_policy.can_view(request.user, innovation):
+        raise Http404(_("Praktik tidak ditemukan."))
+    if not innovation_policy.can_edit(request.user, innovation):
+        raise PermissionDenied(_("Anda tidak berhak mengubah praktik ini."))
+    return innovation
+
+
+@login_required
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _practice_to_edit(request, slug)
+    heading = _("Ubah: %(title)s") % {"title": innovation.title}
+    form = InnovationForm(
+        request.POST if request.method == "POST" else None,
+        instance=innovation,
+        user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            innovation_update(user=request.user, innovation=innovation, **form.service_fields())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Perubahan tersimpan."))
+            return redirect("innovations:edit", slug=innovation.slug)
+    return render(
+        request,
+        "innovations/form.html",
+        {
+            "form": form,
+            "heading": heading,
+            "innovation": innovation,
+            "can_publish": innovation_policy.can_publish(request.user, innovation),
+            "can_delete": innovation_policy.can_delete(request.user, innovation),
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _practice_to_edit(request, slug)
+    try:
+        innovation_publish(user=request.user, innovation=innovation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Praktik diterbitkan dan kini terlihat publik."))
+    return redirect("innovations:edit", slug=innovation.slug)
+
+
+@login_required
+@require_POST
+def unpublish(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _practice_to_edit(request, slug)
+    innovation_unpublish(user=request.user, innovation=innovation)
+    messages.success(request, _("Praktik ditarik dari terbitan dan kembali menjadi draf."))
+    return redirect("innovations:edit", slug=innovation.slug)
+
+
+@login_required
+def delete(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask first (GET), delete on POST. The policy allows deleting drafts only, for editors."""
+    innovation = _practice_to_edit(request, slug)
+    if not innovation_policy.can_delete(request.user, innovation):
+        raise PermissionDenied(
+            _("Anda tidak berhak menghapus praktik ini; praktik terbit hanya dihapus kurator.")
+        )
+    if request.method == "POST":
+        title = innovation.title
+        innovation_delete(user=request.user, innovation=innovation)
+        messages.success(request, _("Praktik “%(title)s” dihapus.") % {"title": title})
+        return redirect("innovations:manage")
+    return render(request, "innovations/confirm_delete.html", {"innovation": innovation})
