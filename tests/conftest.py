@@ -5,6 +5,8 @@ import socket
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 _real_connect = socket.socket.connect
 
@@ -27,6 +29,14 @@ def _block_network() -> Iterator[None]:
     socket.socket.connect = _loopback_only_connect  # type: ignore[method-assign]
     yield
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request in English leaves English active in this thread: start every test in Indonesian."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from tests.regions.factories import ObservationFactory, ProvinceFactory
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"HTTP_COOKIE": "django_language=en"}
 
 
 def test_home_shows_figures_themes_and_search(client):

@@ -31,7 +31,7 @@ from tests.regions.factories import ObservationFactory, ProvinceFactory, RegionF
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"HTTP_COOKIE": "django_language=en"}
 CATALOGUE = reverse("innovations:catalogue")
 
 

@@ -13,7 +13,7 @@ from tests.regions.factories import ObservationFactory, ProvinceFactory, RegionF
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"HTTP_COOKIE": "django_language=en"}
 SOURCE = "https://www.sonora.id/read/423811528"
 
 
