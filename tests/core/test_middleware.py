@@ -25,3 +25,13 @@ def test_the_api_negotiates_accept_language(client):
     assert in_english.status_code == in_indonesian.status_code == 404
     assert in_english.json() != in_indonesian.json()
     assert "tidak ditemukan" in str(in_indonesian.json()).lower()
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_csrf_token_gets_a_clear_indonesian_page():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 403
+    assert "Formulir kedaluwarsa" in response.content.decode()
