@@ -342,7 +342,7 @@ def _validate_row(
     elif series:
         fail(
             "series",
-            _("Isi kolom series “%(value)s” tidak dikenal; pakai break/ya atau tidak.")
+            _("Isi kolom series “%(value)s” tidak dikenal; isi “ya” (patahan seri) atau “tidak”.")
             % {"value": series},
         )
 

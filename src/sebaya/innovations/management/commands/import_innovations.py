@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sebaya.innovations.importers import ImportFileError, ImportReport, import_innovations
 
@@ -41,9 +42,14 @@ class Command(BaseCommand):
         self.print_report(report)
         if report.errors and not report.skip_invalid:
             raise CommandError(
-                _("%(count)d baris gagal; tidak ada yang ditulis. Perbaiki berkasnya, atau pakai")
+                ngettext(
+                    "%(count)d baris gagal; tidak ada yang ditulis. Perbaiki berkasnya, atau pakai "
+                    "--skip-invalid untuk menulis baris yang benar saja.",
+                    "%(count)d baris gagal; tidak ada yang ditulis. Perbaiki berkasnya, atau pakai "
+                    "--skip-invalid untuk menulis baris yang benar saja.",
+                    len(report.failed_lines),
+                )
                 % {"count": len(report.failed_lines)}
-                + " --skip-invalid"
             )
 
     def print_report(self, report: ImportReport) -> None:
