@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -34,6 +34,17 @@ def unit_suffix(unit: str) -> str:
     if not unit:
         return ""
     return UNIT_SUFFIXES.get(unit, f" {unit}")
+
+
+@register.filter
+def period_label(period: str, style: str = "long") -> str:
+    """ "2022-03" -> "Maret 2022" (or "Mar 2022" with style "short"); "2021" stays "2021"."""
+    if len(period) == 7 and period[4] == "-" and period[:4].isdigit() and period[5:].isdigit():
+        month = int(period[5:])
+        if 1 <= month <= 12:
+            day = datetime.date(int(period[:4]), month, 1)
+            return str(date_format(day, "M Y" if style == "short" else "F Y"))
+    return period
 
 
 def _fmt(value: Decimal | float) -> str:
@@ -102,9 +113,9 @@ def line_chart(series: IndicatorSeries, title: str = "") -> SafeString:
     desc = _("%(name)s, %(first_period)s: %(first)s%(unit)s; %(last_period)s: %(last)s%(unit)s.")
     desc = desc % {
         "name": name,
-        "first_period": first.period,
+        "first_period": period_label(first.period),
         "first": _fmt(first.value),
-        "last_period": last.period,
+        "last_period": period_label(last.period),
         "last": _fmt(last.value),
         "unit": unit,
     }
@@ -140,7 +151,7 @@ def line_chart(series: IndicatorSeries, title: str = "") -> SafeString:
                 f"{x(day):.1f}",
                 HEIGHT - BOTTOM + 16,
                 anchor,
-                labels.get(day, day.strftime("%Y-%m")),
+                period_label(labels.get(day, day.strftime("%Y-%m")), "short"),
             )
         )
     if len(national) > 1:
@@ -163,7 +174,7 @@ def line_chart(series: IndicatorSeries, title: str = "") -> SafeString:
                 " break" if p.series_break else "",
                 f"{x(p.period_start):.1f}",
                 f"{y(p.value):.1f}",
-                p.period,
+                period_label(p.period),
                 _fmt(p.value),
                 unit,
             )
