@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "sebaya.accounts",
     "sebaya.regions",
     "sebaya.innovations",
+    "sebaya.search",
     "sebaya.api",
 ]
 
