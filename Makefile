@@ -9,7 +9,7 @@ PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run demo test test-fast browser lint fmt bench clean
+.PHONY: help install messages run demo test test-fast browser lint fmt bench eval clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -32,14 +32,14 @@ run: demo ## Install, prepare the demo database and serve the site on http://127
 	$(BIN)/sebaya serve --host $(HOST) --port $(PORT)
 
 lint: install ## ruff (lint and format check), mypy, and the migrations check
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench eval scripts
+	$(BIN)/ruff format --check src tests bench eval scripts
 	$(BIN)/mypy src
 	$(BIN)/sebaya makemigrations --check --dry-run
 
 fmt: install ## Format the code and apply safe lint fixes
-	$(BIN)/ruff check --fix src tests bench scripts
-	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench eval scripts
+	$(BIN)/ruff format src tests bench eval scripts
 
 browser: ## Make sure Debian's Chromium is there for the browser tests
 	@bash scripts/ensure-chromium.sh
@@ -49,6 +49,9 @@ test: lint browser ## Lint, then run the whole test suite (browser tests include
 
 test-fast: install ## The test suite without browser tests
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+eval: install ## Offline evaluation of search quality (nDCG@10, recall@10, MRR) against BM25
+	$(BIN)/python eval/run_search.py
 
 bench: install ## Benchmarks: page render time and weight, each beside a reference
 	$(BIN)/python bench/pages.py
