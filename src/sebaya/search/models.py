@@ -25,8 +25,12 @@ class SearchDocument(models.Model):
     body = models.TextField()
     is_published = models.BooleanField(default=False, db_index=True)
     organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # Normalised surface words of the practice, each once: the spelling vocabulary (typos of
+    # inflected words need the words, not their stems). Not ranked.
+    words = models.TextField(blank=True, default="")
     content_hash = models.CharField(max_length=64)
-    indexed_at = models.DateTimeField(auto_now=True)
+    # Indexed: max(indexed_at) is half of the cheap "has the index changed" check.
+    indexed_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("dokumen indeks")

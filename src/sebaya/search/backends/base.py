@@ -1,0 +1,180 @@
+"""Lexical backend protocol, the permission labels of a query, the per-process vocabulary cache."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.db import connection
+
+from sebaya.accounts.models import Membership
+
+if TYPE_CHECKING:
+    from sebaya.search.models import SearchDocument
+
+# Title terms count three times a body term, in both backends (FTS5 bm25 column weights and the
+# PostgreSQL ts_rank_cd A/B weights), so a title match outranks the same word in the body.
+TITLE_WEIGHT = 3.0
+BODY_WEIGHT = 1.0
+# Glossary expansions (acronym spelled out, synonym, translation) help recall but are not what
+# the user typed: each expanded term scores this fraction of a typed one.
+EXPANSION_WEIGHT = 0.4
+# A query longer than this is cut: 10,000 characters of text must not become 1,500 MATCH groups.
+MAX_TERMS = 32
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Permission labels a search filters on: curators see all, others published + their own."""
+
+    see_all: bool
+    organisation_ids: frozenset[int]
+
+
+PUBLIC = Visibility(see_all=False, organisation_ids=frozenset())
+
+
+def visibility_for(user: Any) -> Visibility:
+    """The labels of what `user` may see; the same rule as `innovation_policy.visible`."""
+    # The policy's own curator test, so the two can never disagree on who sees drafts.
+    from sebaya.innovations.policies import _is_curator
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return PUBLIC
+    if _is_curator(user):
+        return Visibility(see_all=True, organisation_ids=frozenset())
+    if not user.is_active:
+        return PUBLIC
+    ids = Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
+    return Visibility(see_all=False, organisation_ids=frozenset(ids))
+
+
+@dataclass(frozen=True)
+class LexicalHit:
+    innovation_id: int
+    score: float  # higher is better
+    matched: frozenset[str]  # the query terms (and expansions) found in the document
+
+
+class LexicalBackend(Protocol):
+    def search(
+        self,
+        terms: Sequence[str],
+        *,
+        expansions: Sequence[str] = (),
+        visibility: Visibility,
+        limit: int = 200,
+    ) -> list[LexicalHit]: ...
+
+    def upsert(self, docs: Sequence[SearchDocument]) -> None: ...
+
+    def delete(self, ids: Iterable[int]) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def vocabulary(self) -> dict[str, int]: ...
+
+    def word_vocabulary(self) -> dict[str, int]: ...
+
+
+def get_backend() -> LexicalBackend:
+    """The backend for the database in use: SQLite FTS5 or PostgreSQL full-text search."""
+    if connection.vendor == "postgresql":
+        from sebaya.search.backends.postgres import PostgresBackend
+
+        return PostgresBackend()
+    from sebaya.search.backends.sqlite import SqliteBackend
+
+    return SqliteBackend()
+
+
+def query_terms(terms: Sequence[str], expansions: Sequence[str]) -> list[tuple[str, float]]:
+    """(term, weight) pairs: typed terms first, then expansions, deduplicated and capped.
+
+    Terms without a letter or digit are dropped: both full-text engines would tokenise them to
+    nothing.
+    """
+    out: list[tuple[str, float]] = []
+    seen: set[str] = set()
+    for group, weight in ((terms, 1.0), (expansions, EXPANSION_WEIGHT)):
+        for term in group:
+            term = term.strip().lower()
+            if not term or term in seen or not any(ch.isalnum() for ch in term):
+                continue
+            seen.add(term)
+            out.append((term, weight))
+    return out[:MAX_TERMS]
+
+
+# Local writes bump this, so the process that changed the index sees its own change at once;
+# other processes notice through the version query, checked at most every CHECK_SECONDS.
+_generation = 0
+_generation_lock = threading.Lock()
+CHECK_SECONDS = 2.0
+
+
+def index_changed() -> None:
+    """Called by the backends after every write to the index."""
+    global _generation
+    with _generation_lock:
+        _generation += 1
+
+
+def index_version() -> tuple[int, str]:
+    """A cheap fingerprint of the index: document count and the newest indexed_at."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*), MAX(indexed_at) FROM search_searchdocument")
+        count, newest = cursor.fetchone()
+    return int(count), str(newest)
+
+
+@dataclass
+class _Entry:
+    key: tuple[str, str]
+    generation: int
+    version: tuple[int, str]
+    checked_at: float
+    value: Any
+
+
+class VersionedCache:
+    """Values derived from the whole index (vocabularies), rebuilt when the index changes."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], _Entry] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str, build: Callable[[], Any]) -> Any:
+        key = (
+            connection.alias
+            + ":"
+            + connection.vendor
+            + ":"
+            + str(connection.settings_dict["NAME"]),
+            name,
+        )
+        now = time.monotonic()
+        entry = self._entries.get(key)
+        if entry is not None and entry.generation == _generation:
+            if now - entry.checked_at < CHECK_SECONDS:
+                return entry.value
+            version = index_version()
+            if version == entry.version:
+                entry.checked_at = now
+                return entry.value
+        generation = _generation
+        version = index_version()
+        value = build()
+        with self._lock:
+            self._entries[key] = _Entry(key, generation, version, now, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+vocabulary_cache = VersionedCache()

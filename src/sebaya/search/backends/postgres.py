@@ -1,0 +1,155 @@
+"""PostgreSQL full-text backend: generated tsvector ('simple' over analysed text), GIN index."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from sebaya.search.backends.base import (
+    BODY_WEIGHT,
+    TITLE_WEIGHT,
+    LexicalHit,
+    Visibility,
+    index_changed,
+    index_version,
+    query_terms,
+    vocabulary_cache,
+)
+from sebaya.search.models import SearchDocument
+
+# Created by migration 0002 (PostgreSQL only). The column is generated, so every write of a
+# SearchDocument row (ORM, bulk, cascade) keeps it right without code here.
+# ts_rank_cd weights are listed {D, C, B, A}: title (A) against body (B) as in the FTS5 backend.
+RANK_WEIGHTS = "{0.0, 0.0, %.4f, 1.0}" % (BODY_WEIGHT / TITLE_WEIGHT)
+# ts_rank_cd normalisation 1: divide by 1 + log(document length), like bm25's length term.
+RANK_NORMALISATION = 1
+
+
+def bm25_idf(total: int, doc_freq: int) -> float:
+    """The idf FTS5's bm25 uses, floored the same way, so both backends weigh terms alike."""
+    idf = math.log((total - doc_freq + 0.5) / (doc_freq + 0.5)) if total else 0.0
+    return idf if idf > 0 else 1e-6
+
+
+class PostgresBackend:
+    """tsvector @@ tsquery per term, ranked by idf x ts_rank_cd, summed over matched terms.
+
+    ts_rank_cd has no notion of how rare a word is; multiplying each term's rank by the bm25 idf
+    (from the cached vocabulary) gives the rarer words the weight they have in the FTS5 backend,
+    so the two rank simple queries the same way. Each term is parsed by plainto_tsquery from a
+    query parameter, so user text is never part of the SQL nor of tsquery syntax; expansions
+    are weighted by EXPANSION_WEIGHT as in the FTS5 backend.
+    """
+
+    def search(
+        self,
+        terms: Sequence[str],
+        *,
+        expansions: Sequence[str] = (),
+        visibility: Visibility,
+        limit: int = 200,
+    ) -> list[LexicalHit]:
+        weighted = query_terms(terms, expansions)
+        if not weighted or limit <= 0:
+            return []
+        vocabulary, total = self._stems()
+        where = ""
+        where_params: list[Any] = []
+        if not visibility.see_all:
+            orgs = sorted(visibility.organisation_ids)
+            if orgs:
+                where = " AND (d.is_published OR d.organisation_id = ANY(%s))"
+                where_params = [orgs]
+            else:
+                where = " AND d.is_published"
+        parts = []
+        params: list[Any] = []
+        for index, (term, weight) in enumerate(weighted):
+            idf = bm25_idf(total, vocabulary.get(term, 0))
+            parts.append(
+                # Only constants and the loop index are formatted in; terms are parameters.
+                f"SELECT d.innovation_id AS id, {index} AS k, "  # noqa: S608
+                f"ts_rank_cd('{RANK_WEIGHTS}', d.vector, q, {RANK_NORMALISATION}) * %s AS s "
+                "FROM search_searchdocument d, plainto_tsquery('simple', %s) q "
+                f"WHERE d.vector @@ q{where}"
+            )
+            params.extend([weight * idf, term, *where_params])
+        sql = (
+            "WITH hits AS ("  # noqa: S608
+            + " UNION ALL ".join(parts)
+            + ") SELECT id, SUM(s) AS score, string_agg(k::text, ',') FROM hits "
+            "GROUP BY id ORDER BY score DESC, id LIMIT %s"
+        )
+        params.append(limit)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [
+            LexicalHit(
+                innovation_id=row[0],
+                score=float(row[1]),
+                matched=frozenset(weighted[int(k)][0] for k in row[2].split(",")),
+            )
+            for row in rows
+        ]
+
+    @transaction.atomic
+    def upsert(self, docs: Sequence[SearchDocument]) -> None:
+        if not docs:
+            return
+        SearchDocument.objects.bulk_create(
+            docs,
+            update_conflicts=True,
+            unique_fields=["innovation"],
+            update_fields=[
+                "title",
+                "body",
+                "words",
+                "is_published",
+                "organisation_id",
+                "content_hash",
+                "indexed_at",
+            ],
+        )
+        index_changed()
+
+    @transaction.atomic
+    def delete(self, ids: Iterable[int]) -> None:
+        ids = sorted(set(ids))
+        if ids:
+            SearchDocument.objects.filter(pk__in=ids).delete()
+            index_changed()
+
+    @transaction.atomic
+    def clear(self) -> None:
+        SearchDocument.objects.all().delete()
+        index_changed()
+
+    def vocabulary(self) -> dict[str, int]:
+        return self._stems()[0]
+
+    def _stems(self) -> tuple[dict[str, int], int]:
+        """Stem -> document frequency, and the number of documents (for idf)."""
+
+        def build() -> tuple[dict[str, int], int]:
+            stems = _ts_stat("SELECT vector FROM search_searchdocument")
+            return stems, index_version()[0]
+
+        return vocabulary_cache.get("stems", build)
+
+    def word_vocabulary(self) -> dict[str, int]:
+        # Surface words are only needed for spelling, so they get no stored column: ts_stat
+        # parses them when the vocabulary is rebuilt.
+        return vocabulary_cache.get(
+            "words",
+            lambda: _ts_stat("SELECT to_tsvector('simple', words) FROM search_searchdocument"),
+        )
+
+
+def _ts_stat(query: str) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word, ndoc FROM ts_stat(%s)", [query])
+        return {word: int(ndoc) for word, ndoc in cursor.fetchall()}
