@@ -136,9 +136,9 @@ def _english_stem(word: str) -> str:
     """Light English stemming: plural -s/-es/-ies, -ing and -ed (Porter's step 1, simplified).
 
     Only called for words that Sastrawi leaves alone and that are not Indonesian root words, so
-    "kelas", "dinas" or "penting" are never touched. Words ending in -as/-is/-us/-ss are left
-    alone too (Indonesian "puskesmas", "kasus", "praktis"; English plurals rarely end so), and so
-    are words without a vowel ("dtks", "bpjs"), which are acronyms. The analysis is the same
+    "kelas", "dinas" or "penting" are never touched. Words ending in -as/-is/-os/-us/-ss are
+    left alone too (Indonesian "puskesmas", "kasus", "praktis", "bansos"; English plurals rarely
+    end so), and so are words without a vowel ("dtks", "bpjs"), which are acronyms. The analysis is the same
     for texts and queries, so an imperfect stem still matches its own word.
     """
     if word in _ENGLISH_IRREGULAR:
@@ -149,7 +149,7 @@ def _english_stem(word: str) -> str:
         return word[:-3] + "y"
     if word.endswith(("sses", "shes", "ches", "xes", "zes")):
         word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is", "as", "os")):
         word = word[:-1]
     if word.endswith("eed"):
         return word
