@@ -101,7 +101,8 @@ def query_terms(terms: Sequence[str], expansions: Sequence[str]) -> list[tuple[s
     seen: set[str] = set()
     for group, weight in ((terms, 1.0), (expansions, EXPANSION_WEIGHT)):
         for term in group:
-            term = term.strip().lower()
+            # NUL is text to SQLite but an error to PostgreSQL: never let it reach either.
+            term = term.replace("\x00", "").strip().lower()
             if not term or term in seen or not any(ch.isalnum() for ch in term):
                 continue
             seen.add(term)

@@ -84,7 +84,9 @@ class SqliteBackend:
         select = " SELECT h.id, SUM(h.s) AS score, group_concat(h.k) FROM hits h"
         join = " JOIN search_searchdocument d ON d.innovation_id = h.id "
         tail = select + join + where + " GROUP BY h.id ORDER BY score DESC, h.id LIMIT %s"
-        sql = "WITH hits AS (" + " UNION ALL ".join(parts) + ")" + tail
+        # MATERIALIZED: flattened into the join, a single-term query would call bm25() outside
+        # its FTS5 query, which SQLite refuses.
+        sql = "WITH hits AS MATERIALIZED (" + " UNION ALL ".join(parts) + ")" + tail
         params.append(limit)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
