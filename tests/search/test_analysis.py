@@ -236,6 +236,15 @@ def test_query_uses_file_glossary_when_table_empty():
         invalidate_glossary()
 
 
+def test_query_without_database_access_uses_the_file():
+    """Code without database access (async views, unit tests) still gets expansions."""
+    invalidate_glossary()
+    try:
+        assert "tengkes" in analyse_query("stunting").expansions
+    finally:
+        invalidate_glossary()
+
+
 # hostile input
 
 HOSTILE = [
