@@ -138,8 +138,8 @@ def _english_stem(word: str) -> str:
     Only called for words that Sastrawi leaves alone and that are not Indonesian root words, so
     "kelas", "dinas" or "penting" are never touched. Words ending in -as/-is/-os/-us/-ss are
     left alone too (Indonesian "puskesmas", "kasus", "praktis", "bansos"; English plurals rarely
-    end so), and so are words without a vowel ("dtks", "bpjs"), which are acronyms. The analysis is the same
-    for texts and queries, so an imperfect stem still matches its own word.
+    end so), and so are words without a vowel ("dtks", "bpjs"), which are acronyms. The analysis
+    is the same for texts and queries, so an imperfect stem still matches its own word.
     """
     if word in _ENGLISH_IRREGULAR:
         return _ENGLISH_IRREGULAR[word]
