@@ -1,0 +1,131 @@
+"""Snippets of a practice's own text around the query's words, with those words marked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from sebaya.search import analysis
+
+SNIPPET_CHARS = 200
+# Long narratives are read only this far for a passage: the best one is nearly always early,
+# and stemming every word of a long profile for 20 hits would cost more than the search.
+MAX_SCAN_CHARS = 12_000
+# Letters and digits, with the Indonesian reduplication "ibu2" / "anak-anak" kept in one token.
+_TOKEN = re.compile(r"\w+(?:-\w+)*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    html: SafeString  # escaped text with <mark> around matched words
+    text: str  # the same passage as plain text, for the API and the command line
+
+
+class _Matcher:
+    """Decides whether a word of the original text is one of the query's words or stems."""
+
+    def __init__(self, surface: Collection[str], stems: Collection[str]) -> None:
+        self.surface = {w for w in surface if w}
+        self.stems = {s for s in stems if s}
+        self.cache: dict[str, bool] = {}
+
+    def __call__(self, token: str) -> bool:
+        known = self.cache.get(token)
+        if known is None:
+            forms = analysis.words(token)
+            known = any(f in self.surface or analysis.stem(f) in self.stems for f in forms)
+            self.cache[token] = known
+        return known
+
+
+def _matches(text: str, matcher: _Matcher) -> list[tuple[int, int, str]]:
+    spans = []
+    for m in _TOKEN.finditer(text, 0, MAX_SCAN_CHARS):
+        token = m.group()
+        if not token.isdigit() and matcher(token.lower()):
+            spans.append((m.start(), m.end(), token.lower()))
+    return spans
+
+
+def _best_window(
+    text: str, spans: list[tuple[int, int, str]], width: int
+) -> tuple[int, int, int, int]:
+    """(distinct words, matches, start, end) of the window of `width` characters that holds the
+    most distinct query words, then the most matches; it starts a little before its first match
+    so the reader sees the context."""
+    best = (0, 0, 0, min(len(text), width))
+    lead = width // 6
+    for i, (start, _end, _w) in enumerate(spans):
+        window_start = max(0, start - lead)
+        window_end = window_start + width
+        inside = []
+        for span in spans[i:]:
+            if span[1] > window_end:
+                break
+            inside.append(span)
+        candidate = (len({s[2] for s in inside}), len(inside), window_start, window_end)
+        if candidate[:2] > best[:2]:
+            best = candidate
+    return best
+
+
+def _snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move the cut points to word boundaries so no word is shown half."""
+    end = min(end, len(text))
+    if start > 0:
+        space = text.find(" ", start, start + 30)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", max(start, end - 30), end)
+        end = space if space != -1 else end
+    return start, end
+
+
+def make_snippet(
+    texts: Iterable[str],
+    *,
+    words: Collection[str],
+    stems: Collection[str],
+    width: int = SNIPPET_CHARS,
+) -> Snippet:
+    """The passage of about `width` characters with the most query words, from the first text
+    that has one (texts in reading order: summary, overview, narrative), else the text's start.
+
+    Every character of the practice's text is escaped; only the <mark> tags are markup.
+    """
+    matcher = _Matcher(words, stems)
+    texts = [" ".join(t.split()) for t in texts if t and t.strip()]
+    best: tuple[int, int, int, int, str, list[tuple[int, int, str]]] | None = None
+    for text in texts:
+        spans = _matches(text, matcher)
+        if not spans:
+            continue
+        distinct, count, start, end = _best_window(text, spans, width)
+        if best is None or (distinct, count) > best[:2]:
+            best = (distinct, count, start, end, text, spans)
+    if best is None:
+        if not texts:
+            return Snippet(SafeString(""), "")
+        text, start, end, spans = texts[0], 0, width, []
+    else:
+        _d, _c, start, end, text, spans = best
+    start, end = _snap(text, start, end)
+    pieces: list[SafeString] = []
+    if start > 0:
+        pieces.append(SafeString("… "))
+    position = start
+    for span_start, span_end, _w in spans:
+        if span_start < start or span_end > end:
+            continue
+        pieces.append(escape(text[position:span_start]))
+        pieces.append(format_html("<mark>{}</mark>", text[span_start:span_end]))
+        position = span_end
+    pieces.append(escape(text[position:end]))
+    if end < len(text):
+        pieces.append(SafeString(" …"))
+    plain = ("… " if start > 0 else "") + text[start:end] + (" …" if end < len(text) else "")
+    return Snippet(format_html_join("", "{}", ((p,) for p in pieces)), plain)
