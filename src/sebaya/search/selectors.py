@@ -1,0 +1,484 @@
+"""The search service: query analysis, lexical and semantic retrieval, fusion, filters, facets."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from django.db.models import Case, Count, Exists, OuterRef, QuerySet, When
+from django.db.models.functions import Left
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from sebaya.innovations.models import (
+    Award,
+    AwardProgramme,
+    EvidenceItem,
+    EvidenceKind,
+    Innovation,
+    Jenis,
+    OutcomeFigure,
+    RunningStatus,
+    Stage,
+    Theme,
+    Urusan,
+)
+from sebaya.innovations.selectors import DEFAULT_SORT, CatalogueFilters, innovation_list
+from sebaya.regions.models import Region
+from sebaya.search import fusion
+from sebaya.search.analysis import QueryAnalysis, analyse_query, normalise, stem
+from sebaya.search.backends.base import Visibility, get_backend, visibility_for
+from sebaya.search.highlight import make_snippet
+
+Mode = Literal["hybrid", "lexical", "semantic"]
+MODES: tuple[Mode, ...] = ("hybrid", "lexical", "semantic")
+MAX_QUERY_CHARS = 500  # the analyser keeps as much; longer input is cut, never refused
+LEXICAL_DEPTH = 200
+FACET_NAMES = ("theme", "urusan", "province", "award", "stage", "jenis")
+
+# Control characters never belong to a query, and PostgreSQL refuses NUL in text.
+_CONTROL = {i: " " for i in range(32)} | {0x7F: " "}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    innovation: Innovation
+    score: float
+    lexical_rank: int | None
+    semantic_rank: int | None
+    reasons: list[str]  # why it matched, in the current language
+    snippet: SafeString  # escaped passage with <mark> around the query's words
+    snippet_text: str = ""  # the same passage, plain
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResults:
+    query: str
+    corrected_query: str | None
+    total: int
+    items: list[SearchHit]
+    facets: dict[str, list[FacetValue]]
+    mode: Mode
+    timings: dict[str, float]  # milliseconds per stage, and "total"
+    # True when nothing was searched (blank query, or no word that can be searched): pages
+    # show suggestions instead of "no results".
+    empty_query: bool = False
+    semantic_available: bool = False
+    offset: int = 0
+    limit: int = 20
+    replacements: dict[str, str] = field(default_factory=dict)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round((time.perf_counter() - start) * 1000, 2)
+
+    def done(self) -> dict[str, float]:
+        self.timings["total"] = round((time.perf_counter() - self.started) * 1000, 2)
+        return self.timings
+
+
+def clean_query(query: str) -> str:
+    """The query as it will be searched: no control characters, at most MAX_QUERY_CHARS."""
+    return " ".join((query or "").translate(_CONTROL).split())[:MAX_QUERY_CHARS]
+
+
+def _corrected_text(text: str, replacements: dict[str, str]) -> str:
+    """The typed query with its misspelt words replaced, as a "did you mean" suggestion."""
+    out = []
+    for token in normalise(text).split():
+        out.append(replacements.get(token, token))
+    return " ".join(out)
+
+
+def _semantic_ids(text: str, visibility: Visibility) -> tuple[list[int], bool]:
+    """Best-first ids from the vector index, and whether the index has any vector at all."""
+    # Imported here: the embedding model loads only when a semantic search is made.
+    from sebaya.search.semantic import embed_query, vector_index
+
+    index = vector_index()
+    if len(index) == 0:
+        return [], False
+    hits = index.search(embed_query(text), visibility=visibility, limit=fusion.SEMANTIC_DEPTH)
+    return [innovation_id for innovation_id, _cosine in hits], True
+
+
+def _signals_and_allowed(
+    *, user: Any, filters: CatalogueFilters, candidate_ids: list[int]
+) -> dict[int, set[str]]:
+    """For the candidates the user may see and that pass the filters: their boost names.
+
+    One query. The visibility policy applies here again, after the index's permission labels,
+    so a stale index entry can never show a practice to someone who may not see it.
+    """
+    outcomes = OutcomeFigure.objects.filter(innovation=OuterRef("pk")).exclude(source_url="")
+    regulations = EvidenceItem.objects.filter(
+        innovation=OuterRef("pk"), kind=EvidenceKind.REGULATION
+    )
+    rows = (
+        innovation_list(user=user, filters=filters)
+        .filter(pk__in=candidate_ids)
+        .prefetch_related(None)
+        .select_related(None)
+        .order_by()
+        .annotate(
+            _verified=Exists(outcomes),
+            _institutionalised=Exists(regulations),
+            _awarded=Exists(Award.objects.filter(innovation=OuterRef("pk"))),
+        )
+        .values_list("pk", "_verified", "_institutionalised", "_awarded", "running_status")
+    )
+    signals: dict[int, set[str]] = {}
+    for pk, verified, institutionalised, awarded, running_status in rows:
+        names = signals.setdefault(pk, set())
+        if verified:
+            names.add(fusion.VERIFIED)
+        if institutionalised:
+            names.add(fusion.INSTITUTIONALISED)
+        if awarded:
+            names.add(fusion.AWARDED)
+        if running_status == RunningStatus.RUNNING:
+            names.add(fusion.RUNNING)
+    return signals
+
+
+def _facet_ids(
+    *, user: Any, filters: CatalogueFilters, candidate_ids: list[int], **drop: Any
+) -> QuerySet:
+    """A subquery of the candidates that pass every filter except the facet's own."""
+    return (
+        innovation_list(user=user, filters=replace(filters, **drop))
+        .filter(pk__in=candidate_ids)
+        .prefetch_related(None)
+        .order_by()
+        .values("pk")
+    )
+
+
+def search_facets(
+    *, user: Any, filters: CatalogueFilters, candidate_ids: list[int]
+) -> dict[str, list[FacetValue]]:
+    """Counts per facet value over the matching practices, each facet ignoring its own filter
+    (so a reader sees what choosing another value would give). Seven queries at most, whatever
+    the number of practices or values."""
+    if not candidate_ids:
+        return {name: [] for name in FACET_NAMES}
+    language = get_language()
+
+    def ids(**drop: str) -> QuerySet:
+        return _facet_ids(user=user, filters=filters, candidate_ids=candidate_ids, **drop)
+
+    facets: dict[str, list[FacetValue]] = {}
+    theme_rows = (
+        Theme.objects.filter(innovations__in=ids(theme=""))
+        .annotate(n=Count("innovations", distinct=True))
+        .order_by("-n", "display_order", "slug")
+    )
+    facets["theme"] = [
+        FacetValue(t.slug, t.localized_name(language), t.n, t.slug == filters.theme)
+        for t in theme_rows
+    ]
+    urusan_rows = (
+        Urusan.objects.filter(innovations__in=ids(urusan=""))
+        .annotate(n=Count("innovations", distinct=True))
+        .order_by("-n", "code")
+    )
+    facets["urusan"] = [
+        FacetValue(u.code, u.localized_name(language), u.n, u.code == filters.urusan)
+        for u in urusan_rows
+    ]
+    province_counts = dict(
+        Innovation.objects.filter(pk__in=ids(province="", region=""))
+        .annotate(province_code=Left("region__code", 2))
+        .values("province_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("province_code", "n")
+    )
+    names = dict(Region.objects.filter(code__in=list(province_counts)).values_list("code", "name"))
+    facets["province"] = sorted(
+        (
+            FacetValue(code, names.get(code, code), n, code == filters.province)
+            for code, n in province_counts.items()
+        ),
+        key=lambda f: (-f.count, f.label),
+    )
+    award_counts = dict(
+        Award.objects.filter(innovation__in=ids(award=""))
+        .values("programme")
+        .annotate(n=Count("innovation", distinct=True))
+        .order_by()
+        .values_list("programme", "n")
+    )
+    award_labels = dict(AwardProgramme.choices)
+    facets["award"] = [
+        FacetValue(value, str(award_labels[value]), award_counts[value], value == filters.award)
+        for value in AwardProgramme.values
+        if award_counts.get(value)
+    ]
+    # Stage and jenis are columns of the practice: without either filter, one grouped query.
+    if filters.stage or filters.jenis:
+        stage_counts = _column_counts(ids(stage=""), "stage")
+        jenis_counts = _column_counts(ids(jenis=""), "jenis")
+    else:
+        stage_counts, jenis_counts = _two_column_counts(ids())
+    facets["stage"] = [
+        FacetValue(value, str(label), stage_counts[value], value == filters.stage)
+        for value, label in Stage.choices
+        if stage_counts.get(value)
+    ]
+    facets["jenis"] = [
+        FacetValue(value, str(label), jenis_counts[value], value == filters.jenis)
+        for value, label in Jenis.choices
+        if jenis_counts.get(value)
+    ]
+    return facets
+
+
+def _column_counts(ids: QuerySet, column: str) -> dict[str, int]:
+    return dict(
+        Innovation.objects.filter(pk__in=ids)
+        .values(column)
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list(column, "n")
+    )
+
+
+def _two_column_counts(ids: QuerySet) -> tuple[dict[str, int], dict[str, int]]:
+    stage: dict[str, int] = {}
+    jenis: dict[str, int] = {}
+    rows = (
+        Innovation.objects.filter(pk__in=ids)
+        .values("stage", "jenis")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("stage", "jenis", "n")
+    )
+    for stage_value, jenis_value, n in rows:
+        stage[stage_value] = stage.get(stage_value, 0) + n
+        jenis[jenis_value] = jenis.get(jenis_value, 0) + n
+    return stage, jenis
+
+
+BOOST_REASONS: dict[str, Callable[[], str]] = {
+    fusion.VERIFIED: lambda: _("hasil terukur dengan sumber"),
+    fusion.INSTITUTIONALISED: lambda: _("dilembagakan dengan regulasi"),
+    fusion.AWARDED: lambda: _("meraih penghargaan"),
+    fusion.RUNNING: lambda: _("masih berjalan"),
+}
+
+
+def _reasons(
+    *,
+    innovation: Innovation,
+    fused: fusion.Fused,
+    matched: frozenset[str],
+    analysis: QueryAnalysis,
+    surface_of: dict[str, str],
+) -> list[str]:
+    """Why a practice is in the results, in words a reader can check against the page."""
+    reasons: list[str] = []
+    query_terms = [t for t in analysis.terms if t in matched]
+    if query_terms:
+        title_terms = set(_stems_of(innovation.title))
+        in_title = [surface_of.get(t, t) for t in query_terms if t in title_terms]
+        elsewhere = [surface_of.get(t, t) for t in query_terms if t not in title_terms]
+        if in_title:
+            reasons.append(_("kata di judul: %(words)s") % {"words": ", ".join(in_title)})
+        if elsewhere:
+            reasons.append(_("kata di isi: %(words)s") % {"words": ", ".join(elsewhere)})
+    expansion_stems = set(analysis.expansions) & matched
+    if expansion_stems:
+        for term, expansions in analysis.glossary_hits:
+            used = [e for e in expansions if set(_stems_of(e)) & expansion_stems]
+            if used:
+                reasons.append(
+                    _("glosarium: %(term)s → %(expansions)s")
+                    % {"term": term, "expansions": ", ".join(used[:3])}
+                )
+    if fused.semantic_rank is not None and fused.lexical_rank is None:
+        reasons.append(_("makna serupa"))
+    reasons.extend(BOOST_REASONS[name]() for name in fused.boosts)
+    return reasons
+
+
+def _stems_of(text: str) -> list[str]:
+    return [stem(word) for word in normalise(text).split()]
+
+
+def _snippet_texts(innovation: Innovation) -> list[str]:
+    return [innovation.summary, innovation.overview, *(t for _f, _l, t in innovation.narrative())]
+
+
+def search_practices(
+    *,
+    user: Any,
+    query: str,
+    filters: CatalogueFilters | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    mode: Mode = "hybrid",
+) -> SearchResults:
+    """Practices that answer `query`, best first, as `user` may see them, with facets.
+
+    Lexical and semantic lists are fused (fusion.py); misspelt words are corrected against the
+    index's vocabulary first and the correction reported. Catalogue filters then narrow the
+    fused candidates. Works with either list empty: before vectors exist, lexical only; when
+    no word of the query is in the index, semantic only.
+    """
+    clock = _Clock()
+    filters = replace(filters or CatalogueFilters(), q="", sort=DEFAULT_SORT)
+    mode = mode if mode in MODES else "hybrid"
+    limit = max(0, limit)
+    offset = max(0, offset)
+    text = clean_query(query)
+
+    def empty(**extra: Any) -> SearchResults:
+        return SearchResults(
+            query=text,
+            corrected_query=None,
+            total=0,
+            items=[],
+            facets={name: [] for name in FACET_NAMES},
+            mode=mode,
+            timings=clock.done(),
+            offset=offset,
+            limit=limit,
+            **extra,
+        )
+
+    with clock.stage("analyse"):
+        analysis = analyse_query(text) if text else None
+        if analysis is None or not (analysis.terms or analysis.expansions):
+            return empty(empty_query=True)
+        corrected_query = None
+        replacements: dict[str, str] = {}
+        if analysis.words:
+            from sebaya.search.spelling import suggest
+
+            correction = suggest(analysis.words)
+            if correction.changed:
+                replacements = dict(correction.replacements)
+                corrected_query = _corrected_text(text, replacements)
+                analysis = analyse_query(corrected_query)
+        search_text = corrected_query or text
+        surface_of = {stem(word): word for word in analysis.words}
+
+    visibility = visibility_for(user)
+    lexical_hits = []
+    with clock.stage("lexical"):
+        if mode in ("hybrid", "lexical") and (analysis.terms or analysis.expansions):
+            lexical_hits = get_backend().search(
+                analysis.terms,
+                expansions=analysis.expansions,
+                visibility=visibility,
+                limit=LEXICAL_DEPTH,
+            )
+    semantic_ids: list[int] = []
+    semantic_available = False
+    with clock.stage("semantic"):
+        if mode in ("hybrid", "semantic"):
+            semantic_ids, semantic_available = _semantic_ids(search_text, visibility)
+
+    with clock.stage("fuse"):
+        lexical_ids = [hit.innovation_id for hit in lexical_hits]
+        candidate_ids = list(dict.fromkeys([*lexical_ids, *semantic_ids]))
+        signals = (
+            _signals_and_allowed(user=user, filters=filters, candidate_ids=candidate_ids)
+            if candidate_ids
+            else {}
+        )
+        ranked = [
+            f
+            for f in fusion.fuse(lexical=lexical_ids, semantic=semantic_ids, boosts=signals)
+            if f.innovation_id in signals
+        ]
+    with clock.stage("facets"):
+        facets = search_facets(user=user, filters=filters, candidate_ids=candidate_ids)
+
+    with clock.stage("page"):
+        window = ranked[offset : offset + limit]
+        rows = {
+            i.pk: i
+            for i in innovation_list(user=user, filters=filters).filter(
+                pk__in=[f.innovation_id for f in window]
+            )
+        }
+        matched = {hit.innovation_id: hit.matched for hit in lexical_hits}
+        stems = [*analysis.terms, *analysis.expansions]
+        items = []
+        for f in window:
+            innovation = rows.get(f.innovation_id)
+            if innovation is None:  # changed between the two queries: skip, never leak
+                continue
+            snippet = make_snippet(_snippet_texts(innovation), words=analysis.words, stems=stems)
+            items.append(
+                SearchHit(
+                    innovation=innovation,
+                    score=round(f.score, 6),
+                    lexical_rank=f.lexical_rank,
+                    semantic_rank=f.semantic_rank,
+                    reasons=_reasons(
+                        innovation=innovation,
+                        fused=f,
+                        matched=matched.get(f.innovation_id, frozenset()),
+                        analysis=analysis,
+                        surface_of=surface_of,
+                    ),
+                    snippet=snippet.html,
+                    snippet_text=snippet.text,
+                )
+            )
+    return SearchResults(
+        query=text,
+        corrected_query=corrected_query,
+        total=len(ranked),
+        items=items,
+        facets=facets,
+        mode=mode,
+        timings=clock.done(),
+        semantic_available=semantic_available,
+        offset=offset,
+        limit=limit,
+        replacements=replacements,
+    )
+
+
+def search_suggestions(*, user: Any, count: int = 5) -> dict[str, Any]:
+    """What to offer when a search finds nothing or nothing was typed: themes with their
+    practices, and awarded practices that are still running (the catalogue's strongest)."""
+    published_themes = (
+        Theme.objects.filter(innovations__in=innovation_list(user=user).order_by().values("pk"))
+        .annotate(n=Count("innovations", distinct=True))
+        .filter(n__gt=0)
+        .order_by("display_order", "slug")
+    )
+    practices = list(
+        innovation_list(user=user)
+        .annotate(n_awards=Count("awards", distinct=True))
+        .annotate(running=Case(When(running_status=RunningStatus.RUNNING, then=1), default=0))
+        .order_by("-n_awards", "-running", "title", "pk")[:count]
+    )
+    return {"themes": list(published_themes), "practices": practices}
