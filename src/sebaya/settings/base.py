@@ -139,7 +139,9 @@ else:
         "huey_class": "huey.SqliteHuey",
         "name": "sebaya",
         "filename": str(VAR_DIR / "huey.sqlite3"),
-        "immediate": env_bool("HUEY_IMMEDIATE", default=False),
+        # A laptop (`make run`) runs no task worker: tasks run in-process after the request's
+        # commit. Production settings turn this off and run `sebaya run_huey`.
+        "immediate": env_bool("HUEY_IMMEDIATE", default=DEBUG),
     }
 
 LOGGING = {

@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from sebaya.innovations.demo import DemoError, demo_load
+from sebaya.search.glossary import load_glossary_file
+from sebaya.search.indexing import reindex_all
 
 
 class Command(BaseCommand):
@@ -19,6 +21,15 @@ class Command(BaseCommand):
             summary = demo_load()
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
+        created, updated = load_glossary_file()
+        # The site may run without a task worker (`make run`): build the index and the vectors
+        # here, synchronously, so search is complete as soon as the demo is served.
+        index = reindex_all()
         if options["verbosity"] > 0:
             for line in summary.lines():
                 self.stdout.write(line)
+            self.stdout.write(f"Glosarium: {created} baru, {updated} diperbarui")
+            self.stdout.write(
+                f"Indeks pencarian: {index.documents} dokumen, {index.embedded} vektor baru, "
+                f"{index.seconds + index.embed_seconds:.1f} s"
+            )
