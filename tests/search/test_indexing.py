@@ -39,6 +39,8 @@ def _no_embedding(monkeypatch):
     """Indexing queues a vector per changed practice; record it instead of running the model."""
     queued: list[int] = []
     monkeypatch.setattr("sebaya.search.tasks.schedule_embedding", queued.append)
+    # `sebaya demo` computes the vectors too; these tests are about the lexical index only.
+    monkeypatch.setattr("sebaya.search.semantic.embed_all", lambda **kwargs: 0)
     return queued
 
 
@@ -265,7 +267,7 @@ def test_reindex_command_rebuilds_and_is_idempotent(monkeypatch):
 def test_reindex_all_reports_progress_and_embeds_when_asked(monkeypatch):
     call_command("demo", verbosity=0)
     calls = []
-    monkeypatch.setattr("sebaya.search.semantic.embed_all", lambda **kwargs: 7)
+    monkeypatch.setattr("sebaya.search.semantic.embed_all", lambda **kwargs: 7)  # counted only
     report = indexing.reindex_all(embed=True, progress=lambda done, total: calls.append(done))
     assert report.documents == 22 and report.embedded == 7
     assert calls[-1] == 22

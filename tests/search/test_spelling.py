@@ -85,9 +85,10 @@ def test_prefers_nearest_then_most_frequent():
 
 
 @pytest.fixture
-def demo_index(db):
+def demo_index(db, monkeypatch):
+    """The demo corpus, indexed (its vectors are not needed for spelling)."""
+    monkeypatch.setattr("sebaya.search.semantic.embed_all", lambda **kwargs: 0)
     call_command("demo", verbosity=0)
-    indexing.reindex_all(embed=False)
 
 
 @pytest.mark.parametrize(
