@@ -38,6 +38,9 @@ Mode = Literal["hybrid", "lexical", "semantic"]
 MODES: tuple[Mode, ...] = ("hybrid", "lexical", "semantic")
 MAX_QUERY_CHARS = 500  # the analyser keeps as much; longer input is cut, never refused
 LEXICAL_DEPTH = 200
+# With no word match at all, only the closest few by meaning are offered.
+SEMANTIC_FALLBACK_DEPTH = 10
+MAX_GLOSSARY_REASONS = 3
 FACET_NAMES = ("theme", "urusan", "province", "award", "stage", "jenis")
 
 # Control characters never belong to a query, and PostgreSQL refuses NUL in text.
@@ -76,6 +79,9 @@ class SearchResults:
     # show suggestions instead of "no results".
     empty_query: bool = False
     semantic_available: bool = False
+    # True when no practice holds the query's words and the results are by meaning alone:
+    # pages say so, since nearest neighbours exist for any text, even nonsense.
+    semantic_only: bool = False
     offset: int = 0
     limit: int = 20
     replacements: dict[str, str] = field(default_factory=dict)
@@ -311,12 +317,15 @@ def _reasons(
             reasons.append(_("kata di isi: %(words)s") % {"words": ", ".join(elsewhere)})
     expansion_stems = set(analysis.expansions) & matched
     if expansion_stems:
+        shown: set[tuple[str, ...]] = set()
         for term, expansions in analysis.glossary_hits:
-            used = [e for e in expansions if set(_stems_of(e)) & expansion_stems]
-            if used:
+            used = tuple(e for e in expansions if set(_stems_of(e)) & expansion_stems)[:3]
+            # "village" and "villages" expand alike: one line says it.
+            if used and used not in shown and len(shown) < MAX_GLOSSARY_REASONS:
+                shown.add(used)
                 reasons.append(
                     _("glosarium: %(term)s → %(expansions)s")
-                    % {"term": term, "expansions": ", ".join(used[:3])}
+                    % {"term": term, "expansions": ", ".join(used)}
                 )
     if fused.semantic_rank is not None and fused.lexical_rank is None:
         reasons.append(_("makna serupa"))
@@ -401,6 +410,8 @@ def search_practices(
     with clock.stage("semantic"):
         if mode in ("hybrid", "semantic"):
             semantic_ids, semantic_available = _semantic_ids(search_text, visibility)
+        if mode == "hybrid" and not lexical_hits:
+            semantic_ids = semantic_ids[:SEMANTIC_FALLBACK_DEPTH]
 
     with clock.stage("fuse"):
         lexical_ids = [hit.innovation_id for hit in lexical_hits]
@@ -460,6 +471,7 @@ def search_practices(
         mode=mode,
         timings=clock.done(),
         semantic_available=semantic_available,
+        semantic_only=bool(ranked) and not lexical_hits,
         offset=offset,
         limit=limit,
         replacements=replacements,
