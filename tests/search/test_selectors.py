@@ -116,9 +116,9 @@ def test_reasons_say_why_a_practice_matched(demo):
 
 
 def test_drafts_only_for_their_organisation_and_curators(demo, django_capture_on_commit_callbacks):
-    member = MembershipFactory()
+    member = MembershipFactory.create()
     with django_capture_on_commit_callbacks(execute=True):
-        draft = InnovationFactory(
+        draft = InnovationFactory.create(
             title="Lumbung Zebrakuda Rahasia",
             summary="Lumbung pangan zebrakuda untuk keluarga miskin.",
             organisation=member.organisation,

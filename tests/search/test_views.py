@@ -112,7 +112,7 @@ def test_pagination(demo):
 
 
 def test_drafts_appear_only_to_those_who_may_see_them(demo, django_capture_on_commit_callbacks):
-    member = MembershipFactory()
+    member = MembershipFactory.create()
     with django_capture_on_commit_callbacks(execute=True):
         InnovationFactory(
             title="Lumbung Zebrakuda",

@@ -61,10 +61,12 @@ def _register() -> None:
     from sebaya.innovations.api import router as innovations_router
     from sebaya.regions.api import indicators_router
     from sebaya.regions.api import router as regions_router
+    from sebaya.search.api import router as search_router
 
     api.add_router("/practices", innovations_router, tags=["practices"])
     api.add_router("/regions", regions_router, tags=["regions"])
     api.add_router("/indicators", indicators_router, tags=["indicators"])
+    api.add_router("/search", search_router, tags=["search"])
 
 
 _register()
