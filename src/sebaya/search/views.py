@@ -43,6 +43,7 @@ EXAMPLE_QUERIES = (
     "how do villages earn their own income",
 )
 MAX_PAGE = 500
+_CONTROL = dict.fromkeys(range(32)) | {0x7F: None}
 
 
 def _url(request: HttpRequest, **changes: Any) -> str:
@@ -91,7 +92,9 @@ def _active_filters(
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    filters, errors = CatalogueFilters.from_mapping(request.GET)
+    # Control characters are never part of a filter value (and PostgreSQL refuses NUL).
+    params = {name: request.GET.get(name, "").translate(_CONTROL) for name in request.GET}
+    filters, errors = CatalogueFilters.from_mapping(params)
     mode = request.GET.get("mode", "hybrid")
     mode = mode if mode in MODES else "hybrid"
     page_size = settings.SEBAYA_PAGE_SIZE
