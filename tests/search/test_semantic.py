@@ -252,3 +252,21 @@ def test_vectors_of_another_model_are_never_ranked():
 
     assert len(semantic.vector_index()) == 1
     assert _search("air minum", CURATOR) == [kept.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_database_is_checked_at_most_every_few_seconds(
+    django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(semantic, "CHECK_SECONDS", 3600.0)
+    first = InnovationFactory(title="Taman baca masyarakat")
+    semantic.embed_all()
+    assert len(semantic.vector_index()) == 1
+
+    with django_assert_num_queries(0):
+        semantic.vector_index()
+
+    # A vector stored by this process is seen at once, without waiting for the interval.
+    second = InnovationFactory(title="Perpustakaan keliling desa")
+    semantic.update_embedding(second.pk)
+    assert sorted(_search("buku bacaan")) == sorted([first.pk, second.pk])

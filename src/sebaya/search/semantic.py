@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -49,12 +50,21 @@ EMBEDDED_SECTIONS = (
     "novelty",
 )
 
-# Rows scored per step: an 8k x 384 float32 buffer (12 MB) instead of the whole matrix upcast.
-SEARCH_CHUNK_ROWS = 8192
+# Rows scored per step. Small enough that OpenBLAS computes each product on one thread: its
+# threads spin against the other processes of a busy 2-core server (measured at 250,000
+# vectors under load: p50 30 ms with 1,024 rows, over 1 s with 2,048), while one thread per
+# query costs little here (the product is memory-bound). The float32 buffer is 1.5 MB.
+SEARCH_CHUNK_ROWS = 1024
 
 # Timestamps come from several processes and commits land out of order: look back a little
 # when fetching what changed since the last refresh (re-applying a row is harmless).
 REFRESH_LOOKBACK = timedelta(seconds=30)
+
+# Other processes' writes (the Huey worker, other app servers) are noticed through the version
+# query, made at most every CHECK_SECONDS (as the lexical vocabulary cache does): until
+# Embedding.computed_at has an index, MAX(computed_at) scans the table (~50-80 ms at 250,000
+# vectors on SQLite). This process's own writes, and any call inside a transaction, check at once.
+CHECK_SECONDS = 2.0
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 _model_lock = threading.Lock()
@@ -66,7 +76,7 @@ def embedding_text(innovation: Innovation) -> str:
     themes = list(innovation.themes.all())
     if themes:
         # Both languages: the English names give English queries a direct anchor (measured on
-        # the development queries: semantic nDCG@10 0.817 -> 0.853).
+        # the development queries: semantic-only nDCG@10 0.82 without them, 0.84 with).
         parts.append("Tema: " + "; ".join(theme.name_id for theme in themes))
         english = [theme.name_en for theme in themes if theme.name_en]
         if english:
@@ -117,7 +127,20 @@ def dequantise(data: bytes, scale: float) -> np.ndarray:
     return np.frombuffer(data, dtype=np.int8).astype(np.float32) * np.float32(scale)
 
 
+_writes = 0  # vectors stored by this process, so its own index notices them at once
+
+
+def _local_generation() -> int:
+    """Changes whenever this process stored vectors or rewrote lexical index documents."""
+    # The lexical index counts its writes the same way; labels follow its documents.
+    from sebaya.search.backends import base as lexical
+
+    return _writes + int(getattr(lexical, "_generation", 0))
+
+
 def _store(rows: Sequence[tuple[int, np.ndarray, str]]) -> None:
+    global _writes
+    _writes += 1
     embeddings = []
     for innovation_id, vector, digest in rows:
         data, scale = quantise(vector)
@@ -360,6 +383,8 @@ class VectorIndex:
     def __init__(self) -> None:
         self._rows = _Rows.empty()
         self._version: _Version | None = None
+        self._generation = -1
+        self._checked_at = float("-inf")
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -405,6 +430,16 @@ class VectorIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(rows.ids[i]), float(scores[i])) for i in top if allowed[i]]
 
+    def refresh_if_due(self) -> bool:
+        """Refresh unless checked less than CHECK_SECONDS ago with nothing changed here since."""
+        if (
+            self._generation == _local_generation()
+            and not connection.in_atomic_block
+            and time.monotonic() - self._checked_at < CHECK_SECONDS
+        ):
+            return False
+        return self.refresh()
+
     def refresh(self) -> bool:
         """Bring the index in step with the database; True when something was read.
 
@@ -412,7 +447,9 @@ class VectorIndex:
         refresh is read (new or recomputed vectors; practices whose index document was
         rewritten, for their labels), and everything only when the row counts disagree.
         """
+        generation = _local_generation()
         version = _current_version()
+        self._generation, self._checked_at = generation, time.monotonic()
         if version == self._version:
             return False
         with self._lock:
@@ -445,11 +482,11 @@ _index_lock = threading.Lock()
 
 
 def vector_index() -> VectorIndex:
-    """The process-wide index, brought in step with the database (one small query if unchanged)."""
+    """The process-wide index, in step with the database (at most one small query per call)."""
     global _index
     if _index is None:
         with _index_lock:
             if _index is None:
                 _index = VectorIndex()
-    _index.refresh()
+    _index.refresh_if_due()
     return _index
