@@ -7,10 +7,13 @@ import logging
 import pytest
 from django.db import transaction
 
+from sebaya.innovations.services import innovation_create, innovation_update
 from sebaya.search import tasks
 from sebaya.search.models import Embedding
 from sebaya.search.semantic import MODEL_NAME
+from tests.accounts.factories import CuratorFactory
 from tests.innovations.factories import InnovationFactory
+from tests.regions.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +79,23 @@ def test_the_task_called_directly_returns_whether_it_computed():
 
     assert tasks.embed_innovation_task.call_local(innovation.pk) is True
     assert tasks.embed_innovation_task.call_local(innovation.pk) is False
+
+
+def test_creating_and_editing_a_practice_through_the_services_computes_its_vector(
+    django_capture_on_commit_callbacks,
+):
+    curator = CuratorFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        innovation = innovation_create(
+            user=curator,
+            organisation=None,
+            region=RegionFactory(),
+            title="Lumbung pangan desa",
+            summary="Cadangan gabah dikelola warga.",
+        )
+    first = Embedding.objects.get(pk=innovation.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        innovation_update(user=curator, innovation=innovation, summary="Cadangan beras desa.")
+
+    assert Embedding.objects.get(pk=innovation.pk).text_hash != first.text_hash
