@@ -53,8 +53,9 @@ test-fast: install ## The test suite without browser tests
 eval: install ## Offline evaluation of search quality (nDCG@10, recall@10, MRR) against BM25
 	$(BIN)/python eval/run_search.py
 
-bench: install ## Benchmarks: page render time and weight, each beside a reference
+bench: install ## Benchmarks: pages (time, weight) and search latency, each beside references
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/search.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, the database and caches
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info
