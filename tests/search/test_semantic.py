@@ -270,3 +270,17 @@ def test_outside_a_transaction_the_database_is_checked_at_most_every_few_seconds
     second = InnovationFactory(title="Perpustakaan keliling desa")
     semantic.update_embedding(second.pk)
     assert sorted(_search("buku bacaan")) == sorted([first.pk, second.pk])
+
+
+def test_rows_merge_into_an_empty_index():
+    """A process that searched before any vector existed must take the first ones in."""
+    from sebaya.search.semantic import MODEL_NAME, _Rows
+
+    code = bytes([1] * 384)
+    changed = _Rows.from_database(
+        [(3, MODEL_NAME, code, 0.02, "draft", 5), (7, MODEL_NAME, code, 0.01, "published", None)]
+    )
+    merged = _Rows.empty().merged(changed)
+    assert len(merged) == 2
+    assert list(merged.ids) == [3, 7]
+    assert list(merged.published) == [False, True]

@@ -324,6 +324,8 @@ class _Rows:
         """These rows with `changed` ones replaced or added, still sorted by id."""
         if not len(changed):
             return self
+        if not len(self):  # nothing to merge into (no vectors yet, or all deleted)
+            return changed
         positions = np.searchsorted(self.ids, changed.ids)
         inside = np.minimum(positions, max(len(self) - 1, 0))
         known = (positions < len(self)) & (self.ids[inside] == changed.ids)
