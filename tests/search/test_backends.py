@@ -207,3 +207,14 @@ def test_bm25_idf_matches_fts5():
     assert bm25_idf(10, 1) == pytest.approx(math.log(9.5 / 1.5))
     assert bm25_idf(10, 9) == 1e-6
     assert bm25_idf(0, 0) == 1e-6
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 tables exist on SQLite only")
+def test_orphan_fts_rows_are_purged(corpus):
+    """A flush that empties only Django's tables leaves FTS rows; migrate's signal drops them."""
+    backend = SqliteBackend()
+    SearchDocument.objects.filter(pk=corpus["bank"]).delete()
+    assert "bank" in backend.vocabulary()
+    assert backend.purge_orphans() == 2
+    assert "bank" not in backend.vocabulary()
+    assert backend.purge_orphans() == 0

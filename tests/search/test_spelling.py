@@ -128,3 +128,9 @@ def test_new_words_become_known_when_indexed(demo_index):
     innovation = InnovationFactory(title="Kemiskian", summary="")
     indexing.index_innovation(innovation.pk)
     assert not suggest(["kemiskian"]).changed
+
+
+@pytest.mark.parametrize("word", ["😀😀😀😀", "a" * 10_000, "kemiskinan😀", "ŝtunting", "x\x00yz"])
+def test_odd_words_never_raise(demo_index, word):
+    correction = suggest([word, "stuntng"])
+    assert correction.words[1] == "stunting"
