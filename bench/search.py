@@ -165,9 +165,10 @@ def main() -> int:
         Embedding.objects.bulk_create(embeddings)
         done = min(args.practices, start + batch)
         print(f"  {done:,} indexed ({time.perf_counter() - started:.0f} s)", flush=True)
-    if connection.vendor == "sqlite" and not reuse:
-        with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+    if connection.vendor == "sqlite":
+        if not reuse:
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
     else:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE search_searchdocument")
