@@ -54,7 +54,7 @@ class Embedding(models.Model):
     vector = models.BinaryField()
     scale = models.FloatField()
     text_hash = models.CharField(max_length=64)
-    computed_at = models.DateTimeField(auto_now=True)
+    computed_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("vektor semantik")
