@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -14,6 +15,8 @@ from sebaya.accounts.models import Membership
 
 if TYPE_CHECKING:
     from sebaya.search.models import SearchDocument
+
+logger = logging.getLogger(__name__)
 
 # Title terms count three times a body term, in both backends (FTS5 bm25 column weights and the
 # PostgreSQL ts_rank_cd A/B weights), so a title match outranks the same word in the body.
@@ -139,11 +142,18 @@ def index_version() -> tuple[int, str]:
 
 @dataclass
 class _Entry:
-    key: tuple[str, str]
     generation: int
     version: tuple[int, str]
     checked_at: float
+    seconds: float  # how long the value took to build
     value: Any
+
+
+# A rebuild that took longer than this runs in a background thread next time, while the old
+# value keeps serving: at 100,000 documents PostgreSQL's ts_stat takes seconds, which no search
+# should wait for. Quick rebuilds (small indexes, tests) stay inline and exact.
+INLINE_REBUILD_SECONDS = 0.2
+_refresh_thread = threading.local()
 
 
 class VersionedCache:
@@ -151,6 +161,7 @@ class VersionedCache:
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], _Entry] = {}
+        self._refreshing: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
     def get(self, name: str, build: Callable[[], Any]) -> Any:
@@ -158,20 +169,49 @@ class VersionedCache:
         key = (database, name)
         now = time.monotonic()
         entry = self._entries.get(key)
-        if entry is not None and entry.generation == _generation:
+        if entry is None:
+            return self._build(key, build)
+        if entry.generation == _generation:
             # Inside a transaction the index may hold changes a rollback will undo: check then.
             if now - entry.checked_at < CHECK_SECONDS and not connection.in_atomic_block:
                 return entry.value
-            version = index_version()
-            if version == entry.version:
+            if index_version() == entry.version:
                 entry.checked_at = now
                 return entry.value
+        inline = (
+            entry.seconds < INLINE_REBUILD_SECONDS
+            or connection.in_atomic_block
+            or getattr(_refresh_thread, "active", False)
+        )
+        if inline:
+            return self._build(key, build)
+        with self._lock:
+            if key in self._refreshing:
+                return entry.value
+            self._refreshing.add(key)
+        threading.Thread(target=self._refresh, args=(key, build), daemon=True).start()
+        return entry.value
+
+    def _build(self, key: tuple[str, str], build: Callable[[], Any]) -> Any:
         generation = _generation
         version = index_version()
+        started = time.monotonic()
         value = build()
+        done = time.monotonic()
         with self._lock:
-            self._entries[key] = _Entry(key, generation, version, now, value)
+            self._entries[key] = _Entry(generation, version, done, done - started, value)
         return value
+
+    def _refresh(self, key: tuple[str, str], build: Callable[[], Any]) -> None:
+        _refresh_thread.active = True  # values this build reads are rebuilt inline, not stale
+        try:
+            self._build(key, build)
+        except Exception:
+            logger.exception("rebuilding the search vocabulary %s failed", key[1])
+        finally:
+            with self._lock:
+                self._refreshing.discard(key)
+            connection.close()  # this thread's own connection
 
     def clear(self) -> None:
         with self._lock:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -28,20 +27,16 @@ RANK_WEIGHTS = "{0.0, 0.0, %.4f, 1.0}" % (BODY_WEIGHT / TITLE_WEIGHT)
 RANK_NORMALISATION = 1
 
 
-def bm25_idf(total: int, doc_freq: int) -> float:
-    """The idf FTS5's bm25 uses, floored the same way, so both backends weigh terms alike."""
-    idf = math.log((total - doc_freq + 0.5) / (doc_freq + 0.5)) if total else 0.0
-    return idf if idf > 0 else 1e-6
-
-
 class PostgresBackend:
     """tsvector @@ tsquery per term, ranked by idf x ts_rank_cd, summed over matched terms.
 
     ts_rank_cd has no notion of how rare a word is; multiplying each term's rank by the bm25 idf
-    (from the cached vocabulary) gives the rarer words the weight they have in the FTS5 backend,
-    so the two rank simple queries the same way. Each term is parsed by plainto_tsquery from a
-    query parameter, so user text is never part of the SQL nor of tsquery syntax; expansions
-    are weighted by EXPANSION_WEIGHT as in the FTS5 backend.
+    gives the rarer words the weight they have in the FTS5 backend, so the two rank simple
+    queries the same way. The document frequency is counted in the same query (a window over
+    each term's matches, before the permission filter, as FTS5 counts), so the search path
+    never needs the vocabulary. Each term is parsed by plainto_tsquery from a query parameter,
+    so user text is never part of the SQL nor of tsquery syntax; expansions are weighted by
+    EXPANSION_WEIGHT as in the FTS5 backend.
     """
 
     def search(
@@ -55,33 +50,35 @@ class PostgresBackend:
         weighted = query_terms(terms, expansions)
         if not weighted or limit <= 0:
             return []
-        vocabulary, total = self._stems()
-        where = ""
-        where_params: list[Any] = []
-        if not visibility.see_all:
-            orgs = sorted(visibility.organisation_ids)
-            if orgs:
-                where = " AND (d.is_published OR d.organisation_id = ANY(%s))"
-                where_params = [orgs]
-            else:
-                where = " AND d.is_published"
+        total = document_count()
         parts = []
         params: list[Any] = []
         for index, (term, weight) in enumerate(weighted):
-            idf = bm25_idf(total, vocabulary.get(term, 0))
             parts.append(
                 # Only constants and the loop index are formatted in; terms are parameters.
                 f"SELECT d.innovation_id AS id, {index} AS k, "  # noqa: S608
-                f"ts_rank_cd('{RANK_WEIGHTS}', d.vector, q, {RANK_NORMALISATION}) * %s AS s "
+                f"ts_rank_cd('{RANK_WEIGHTS}', d.vector, q, {RANK_NORMALISATION}) * %s AS r, "
+                "COUNT(*) OVER () AS df, d.is_published, d.organisation_id "
                 "FROM search_searchdocument d, plainto_tsquery('simple', %s) q "
-                f"WHERE d.vector @@ q{where}"
+                "WHERE d.vector @@ q"
             )
-            params.extend([weight * idf, term, *where_params])
+            params.extend([weight, term])
+        # bm25's idf, floored at 1e-6 where FTS5 floors it (never the log of a negative).
+        idf = "CASE WHEN %s - df > df THEN ln((%s - df + 0.5) / (df + 0.5)) ELSE 1e-6 END"
+        params.extend([total, total])
+        where = ""
+        if not visibility.see_all:
+            where = " WHERE is_published"
+            orgs = sorted(visibility.organisation_ids)
+            if orgs:
+                where = " WHERE (is_published OR organisation_id = ANY(%s))"
+                params.append(orgs)
         sql = (
             "WITH hits AS ("  # noqa: S608
             + " UNION ALL ".join(parts)
-            + ") SELECT id, SUM(s) AS score, string_agg(k::text, ',') FROM hits "
-            "GROUP BY id ORDER BY score DESC, id LIMIT %s"
+            + f") SELECT id, SUM(r * {idf}) AS score, string_agg(k::text, ',') FROM hits"  # noqa: S608
+            + where
+            + " GROUP BY id ORDER BY score DESC, id LIMIT %s"
         )
         params.append(limit)
         with connection.cursor() as cursor:
@@ -129,16 +126,9 @@ class PostgresBackend:
         index_changed()
 
     def vocabulary(self) -> dict[str, int]:
-        return self._stems()[0]
-
-    def _stems(self) -> tuple[dict[str, int], int]:
-        """Stem -> document frequency, and the number of documents (for idf)."""
-
-        def build() -> tuple[dict[str, int], int]:
-            stems = _ts_stat("SELECT vector FROM search_searchdocument")
-            return stems, index_version()[0]
-
-        return vocabulary_cache.get("stems", build)
+        return vocabulary_cache.get(
+            "stems", lambda: _ts_stat("SELECT vector FROM search_searchdocument")
+        )
 
     def word_vocabulary(self) -> dict[str, int]:
         # Surface words are only needed for spelling, so they get no stored column: ts_stat
@@ -147,6 +137,11 @@ class PostgresBackend:
             "words",
             lambda: _ts_stat("SELECT to_tsvector('simple', words) FROM search_searchdocument"),
         )
+
+
+def document_count() -> int:
+    """The number of index documents (bm25's N), cached like the vocabularies."""
+    return vocabulary_cache.get("count", lambda: index_version()[0])
 
 
 def _ts_stat(query: str) -> dict[str, int]:
