@@ -142,16 +142,28 @@ def spell_index() -> SpellIndex:
     return index
 
 
-def _protected_words() -> set[str]:
+# The glossary map the protected words were read from, and those words: rebuilt only when the
+# glossary is (normalising every entry took ~50 ms a query with an unknown word).
+_protected: tuple[object, frozenset[str]] | None = None
+
+
+def _protected_words() -> frozenset[str]:
     """Words of glossary terms and their expansions: acronyms and jargon are never "typos"."""
+    global _protected
     from sebaya.search.analysis import normalise
     from sebaya.search.glossary import glossary_map
 
+    mapping = glossary_map()
+    cached = _protected
+    if cached is not None and cached[0] is mapping:
+        return cached[1]
     protected: set[str] = set()
-    for term, expansions in glossary_map().items():
+    for term, expansions in mapping.items():
         for text in (term, *expansions):
             protected.update(normalise(text).split())
-    return protected
+    words = frozenset(protected)
+    _protected = (mapping, words)
+    return words
 
 
 def suggest(words: Sequence[str]) -> Correction:

@@ -1,7 +1,8 @@
-"""SQLite FTS5 backend: bm25 over the analysed title and body, permission labels by join."""
+"""SQLite FTS5 backend: bm25 over the analysed title and body, permission labels after."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -45,10 +46,12 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 class SqliteBackend:
     """FTS5 with bm25(title x3, body x1).
 
-    Expansions: each term (typed or expanded) runs as its own MATCH and the per-term bm25 scores
-    are summed. bm25 of an OR query is exactly that sum, so typed terms rank as one OR query
-    would, while each expansion's score is multiplied by EXPANSION_WEIGHT first; the per-term
-    rows also tell which terms matched each document, for "why it matched".
+    Two MATCH expressions in one statement: the typed terms OR-ed, and the expansions OR-ed,
+    each ranked by FTS5 and cut a little below `limit`. bm25 of an OR query is exactly the sum
+    of each term's bm25, so typed terms rank as before; the expansions' score is multiplied by
+    EXPANSION_WEIGHT and added in Python. Permission labels are then read for those few
+    candidates (with their analysed text, which tells which terms each holds, for "why it
+    matched"); when hidden drafts leave too few, both lists are read deeper.
     """
 
     def search(
@@ -62,42 +65,37 @@ class SqliteBackend:
         weighted = query_terms(terms, expansions)
         if not weighted or limit <= 0:
             return []
-        parts = []
-        params: list[Any] = []
-        for index, (term, weight) in enumerate(weighted):
-            parts.append(
-                # Only constants and the loop index are formatted in; terms are parameters.
-                f"SELECT rowid AS id, {index} AS k, "  # noqa: S608
-                f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT}) * %s AS s "
-                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-            )
-            params.extend([weight, fts_phrase(term)])
-        where = ""
-        if not visibility.see_all:
-            orgs = sorted(visibility.organisation_ids)
-            if orgs:
-                marks = ", ".join(["%s"] * len(orgs))
-                where = f"WHERE (d.is_published OR d.organisation_id IN ({marks}))"
-                params.extend(orgs)
-            else:
-                where = "WHERE d.is_published"
-        select = " SELECT h.id, SUM(h.s) AS score, group_concat(h.k) FROM hits h"
-        join = " JOIN search_searchdocument d ON d.innovation_id = h.id "
-        tail = select + join + where + " GROUP BY h.id ORDER BY score DESC, h.id LIMIT %s"
-        # MATERIALIZED: flattened into the join, a single-term query would call bm25() outside
-        # its FTS5 query, which SQLite refuses.
-        sql = "WITH hits AS MATERIALIZED (" + " UNION ALL ".join(parts) + ")" + tail
-        params.append(limit)
+        groups = [
+            (weight, " OR ".join(fts_phrase(term) for term, w in weighted if w == weight))
+            for weight in dict.fromkeys(w for _t, w in weighted)
+        ]
+        depth = limit + limit // 4 + 10  # a little over the limit: drafts are filtered after
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+            while True:
+                scores: dict[int, float] = {}
+                seen: list[set[int]] = [set() for _g in groups]
+                for group, rowid, score in _best(cursor, [match for _w, match in groups], depth):
+                    scores[rowid] = scores.get(rowid, 0.0) + score * groups[group][0]
+                    seen[group].add(rowid)
+                truncated = [g for g in range(len(groups)) if len(seen[g]) >= depth]
+                # A document in one list may also match the other group below that list's cut:
+                # that part of its score is left out. Reading it (rowid IN with MATCH) would
+                # score every match of the group again, as slow as the list itself.
+                visible, texts = _visible_and_matched(cursor, list(scores), visibility, weighted)
+                ranked = sorted(
+                    ((rowid, score) for rowid, score in scores.items() if rowid in visible),
+                    key=lambda item: (-item[1], item[0]),
+                )[:limit]
+                if len(ranked) >= limit or not truncated:
+                    break
+                depth *= 4  # many hidden drafts among the best: look deeper
         return [
             LexicalHit(
-                innovation_id=row[0],
-                score=float(row[1]),
-                matched=frozenset(weighted[int(k)][0] for k in str(row[2]).split(",")),
+                innovation_id=rowid,
+                score=score,
+                matched=frozenset(matched_terms(texts[rowid], weighted)),
             )
-            for row in rows
+            for rowid, score in ranked
         ]
 
     @transaction.atomic
@@ -184,3 +182,77 @@ def _vocab(table: str) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT term, doc FROM {table}")  # noqa: S608
         return {term: int(doc) for term, doc in cursor.fetchall()}
+
+
+BM25 = f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
+
+
+def _best(cursor: Any, matches: Sequence[str], depth: int) -> list[tuple[int, int, float]]:
+    """(group, rowid, bm25 score, higher is better) of the best `depth` documents of each
+    MATCH expression, in one statement. bm25 of an OR of terms is the sum of each term's."""
+    parts = []
+    params: list[Any] = []
+    for group, match in enumerate(matches):
+        parts.append(
+            f"SELECT * FROM (SELECT {group}, rowid, -{BM25} AS s FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY s DESC LIMIT %s)"
+        )
+        params.extend([match, depth])
+    cursor.execute(" UNION ALL ".join(parts), params)
+    return [(int(g), int(rowid), float(score)) for g, rowid, score in cursor.fetchall()]
+
+
+def _visible_and_matched(
+    cursor: Any,
+    rowids: Sequence[int],
+    visibility: Visibility,
+    weighted: Sequence[tuple[str, float]],
+) -> tuple[set[int], dict[int, str]]:
+    """The documents among `rowids` that the permission labels allow, and their analysed text,
+    to tell which terms each holds ("why it matched"): a MATCH per term would read each term's
+    whole posting list again."""
+    where = ""
+    labels: list[Any] = []
+    if not visibility.see_all:
+        orgs = sorted(visibility.organisation_ids)
+        if orgs:
+            org_marks = ", ".join(["%s"] * len(orgs))
+            where = f" AND (is_published OR organisation_id IN ({org_marks}))"
+            labels = list(orgs)
+        else:
+            where = " AND is_published"
+    texts: dict[int, str] = {}
+    for chunk in _chunks(rowids):
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            "SELECT innovation_id, title || ' ' || body FROM search_searchdocument "  # noqa: S608
+            f"WHERE innovation_id IN ({marks}){where}",
+            [*chunk, *labels],
+        )
+        texts.update(cursor.fetchall())
+    return set(texts), texts
+
+
+def matched_terms(text: str, weighted: Sequence[tuple[str, float]]) -> set[str]:
+    """The terms whose tokens occur, in order, in `text`, as FTS5's unicode61 tokenizer splits
+    both (letters and digits; everything else separates). Analysed text is already words
+    separated by single spaces, so a split is the tokenizer's answer."""
+    present = set(text.split())
+    found = set()
+    joined = ""
+    for term, _weight in weighted:
+        if term in present:
+            found.add(term)
+            continue
+        parts = _TOKEN.findall(term)
+        if len(parts) == 1:
+            if parts[0] in present:
+                found.add(term)
+        elif parts:
+            joined = joined or " " + " ".join(_TOKEN.findall(text.lower())) + " "
+            if " " + " ".join(parts) + " " in joined:
+                found.add(term)
+    return found
+
+
+_TOKEN = re.compile(r"[^\W_]+")
