@@ -87,7 +87,7 @@ def main() -> int:
 
     from sebaya.innovations.models import Innovation, PublicationStatus, Theme
     from sebaya.search.analysis import analyse_query
-    from sebaya.search.backends.base import get_backend
+    from sebaya.search.backends.base import get_backend, refresh_planner_statistics
     from sebaya.search.indexing import build_document, innovations_for_index
     from sebaya.search.models import Embedding, SearchDocument
     from sebaya.search.selectors import search_practices
@@ -169,6 +169,7 @@ def main() -> int:
         if not reuse:
             with connection.cursor() as cursor:
                 cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+        refresh_planner_statistics()  # as `reindex` does; PostgreSQL's is the VACUUM ANALYZE
     else:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE search_searchdocument")

@@ -205,8 +205,9 @@ def test_pages_continue_each_other(demo):
 
 def test_query_count_is_bounded(demo):
     """A fixed number of queries whatever the number of hits, filters or page size: index
-    version checks, the lexical query, the policy and boosts, seven for facets, three for the
-    page (rows, themes, awards)."""
+    version checks (one per cached vocabulary read: inside a test's transaction each read checks,
+    outside one every two seconds at most), the lexical query and its candidates' labels, the
+    policy and boosts, seven for facets, three for the page (rows, themes, awards)."""
 
     def count(query, filters=None, limit=20):
         search_practices(user=ANON, query=query, filters=filters, limit=limit)  # warm caches
@@ -221,5 +222,5 @@ def test_query_count_is_bounded(demo):
         count("kemiskinan", CatalogueFilters(province="33", theme="pendataan-sasaran")),
         count("how do villages earn their own income", CatalogueFilters(year_from=2018)),
     ]
-    assert max(counts) <= 16, counts
+    assert max(counts) <= 17, counts
     assert count("kemiskinan", limit=2) == count("kemiskinan", limit=50)

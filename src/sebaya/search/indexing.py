@@ -16,6 +16,7 @@ from sebaya.innovations.models import NARRATIVE_SECTIONS, Award, Innovation
 from sebaya.regions.models import Region, RegionLevel
 from sebaya.search.analysis import analyse, words
 from sebaya.search.backends import get_backend
+from sebaya.search.backends.base import refresh_planner_statistics
 from sebaya.search.models import SearchDocument
 
 logger = logging.getLogger(__name__)
@@ -160,6 +161,7 @@ def reindex_all(
             )
             if progress is not None:
                 progress(min(start + BATCH, total), total)
+    refresh_planner_statistics()
     documents = SearchDocument.objects.count()
     seconds = time.perf_counter() - started
     embedded = 0

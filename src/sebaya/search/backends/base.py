@@ -94,6 +94,19 @@ def get_backend() -> LexicalBackend:
     return SqliteBackend()
 
 
+def refresh_planner_statistics() -> None:
+    """Give SQLite's query planner the table statistics (ANALYZE; 0.2 s at 250,000 practices).
+
+    Without them SQLite guesses that `status = 'published'` picks ten rows and reads every
+    published practice to find a search's 200 candidates by id (~20 ms per facet query at
+    250,000, against under 1 ms with statistics). Run after bulk indexing; PostgreSQL's
+    autovacuum keeps its own statistics.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def query_terms(terms: Sequence[str], expansions: Sequence[str]) -> list[tuple[str, float]]:
     """(term, weight) pairs: typed terms first, then expansions, deduplicated and capped.
 

@@ -14,6 +14,7 @@ from sebaya.search.backends.base import (
     LexicalHit,
     Visibility,
     index_changed,
+    index_version,
     query_terms,
     vocabulary_cache,
 )
@@ -65,8 +66,9 @@ class SqliteBackend:
         weighted = query_terms(terms, expansions)
         if not weighted or limit <= 0:
             return []
+        frequencies = self.document_frequencies()
         groups = [
-            (weight, " OR ".join(fts_phrase(term) for term, w in weighted if w == weight))
+            (weight, " OR ".join(fts_phrase(t) for t in _scoring(weighted, weight, frequencies)))
             for weight in dict.fromkeys(w for _t, w in weighted)
         ]
         depth = limit + limit // 4 + 10  # a little over the limit: drafts are filtered after
@@ -177,6 +179,10 @@ class SqliteBackend:
     def word_vocabulary(self) -> dict[str, int]:
         return vocabulary_cache.get("words", lambda: _vocab(f"{WORDS_TABLE}_vocab"))
 
+    def document_frequencies(self) -> tuple[int, dict[str, int]]:
+        """bm25's N and each stem's document count, as one cached value (one freshness check)."""
+        return vocabulary_cache.get("frequencies", lambda: (index_version()[0], self.vocabulary()))
+
 
 def _vocab(table: str) -> dict[str, int]:
     with connection.cursor() as cursor:
@@ -185,6 +191,22 @@ def _vocab(table: str) -> dict[str, int]:
 
 
 BM25 = f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
+
+
+def _scoring(
+    weighted: Sequence[tuple[str, float]], weight: float, frequencies: tuple[int, dict[str, int]]
+) -> list[str]:
+    """The terms of one weight group that can change a score.
+
+    FTS5's bm25 gives a term found in half the documents or more an idf of 1e-6: it adds
+    nothing to any score, yet FTS5 would score every one of its matches (most of the cost of a
+    query at 250,000 practices). Such terms are left out of the MATCH, unless the group has
+    nothing else; "why it matched" still names them (read from the text).
+    """
+    documents, vocabulary = frequencies
+    group = [term for term, w in weighted if w == weight]
+    useful = [term for term in group if vocabulary.get(term, 0) * 2 < documents]
+    return useful or group
 
 
 def _best(cursor: Any, matches: Sequence[str], depth: int) -> list[tuple[int, int, float]]:
