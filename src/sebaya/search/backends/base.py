@@ -232,3 +232,23 @@ class VersionedCache:
 
 
 vocabulary_cache = VersionedCache()
+
+
+def save_documents(docs: Sequence[SearchDocument]) -> None:
+    """Insert or update index documents (the table both backends index)."""
+    from sebaya.search.models import SearchDocument
+
+    SearchDocument.objects.bulk_create(
+        docs,
+        update_conflicts=True,
+        unique_fields=["innovation"],
+        update_fields=[
+            "title",
+            "body",
+            "words",
+            "is_published",
+            "organisation_id",
+            "content_hash",
+            "indexed_at",
+        ],
+    )

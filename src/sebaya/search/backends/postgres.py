@@ -15,6 +15,7 @@ from sebaya.search.backends.base import (
     index_changed,
     index_version,
     query_terms,
+    save_documents,
     vocabulary_cache,
 )
 from sebaya.search.models import SearchDocument
@@ -97,20 +98,7 @@ class PostgresBackend:
     def upsert(self, docs: Sequence[SearchDocument]) -> None:
         if not docs:
             return
-        SearchDocument.objects.bulk_create(
-            docs,
-            update_conflicts=True,
-            unique_fields=["innovation"],
-            update_fields=[
-                "title",
-                "body",
-                "words",
-                "is_published",
-                "organisation_id",
-                "content_hash",
-                "indexed_at",
-            ],
-        )
+        save_documents(docs)
         index_changed()
 
     @transaction.atomic

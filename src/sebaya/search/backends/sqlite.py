@@ -16,6 +16,7 @@ from sebaya.search.backends.base import (
     index_changed,
     index_version,
     query_terms,
+    save_documents,
     vocabulary_cache,
 )
 from sebaya.search.models import SearchDocument
@@ -106,20 +107,7 @@ class SqliteBackend:
             return
         ids = [doc.pk for doc in docs]
         self._delete_fts(ids)
-        SearchDocument.objects.bulk_create(
-            docs,
-            update_conflicts=True,
-            unique_fields=["innovation"],
-            update_fields=[
-                "title",
-                "body",
-                "words",
-                "is_published",
-                "organisation_id",
-                "content_hash",
-                "indexed_at",
-            ],
-        )
+        save_documents(docs)
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
