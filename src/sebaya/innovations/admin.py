@@ -40,37 +40,35 @@ from sebaya.innovations.services import (
 HTTPS_URLS: dict[Any, dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
-class StageEventInline(admin.TabularInline):
+class _PartInline(admin.TabularInline):
+    """A part of a practice edited on the practice's page; links assume https."""
+
+    extra = 0
+    formfield_overrides = HTTPS_URLS
+
+
+class StageEventInline(_PartInline):
     model = StageEvent
-    extra = 0
-    formfield_overrides = HTTPS_URLS
 
 
-class EvidenceItemInline(admin.TabularInline):
+class EvidenceItemInline(_PartInline):
     model = EvidenceItem
-    extra = 0
-    formfield_overrides = HTTPS_URLS
 
 
-class AwardInline(admin.TabularInline):
+class AwardInline(_PartInline):
     model = Award
-    extra = 0
-    formfield_overrides = HTTPS_URLS
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(_PartInline):
     model = Link
-    extra = 0
-    formfield_overrides = HTTPS_URLS
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(_PartInline):
     model = Contact
-    extra = 0
-    formfield_overrides = HTTPS_URLS
 
 
 class OutcomeFigureInline(admin.StackedInline):
+    # Stacked: before/after values, periods, unit, source and note do not fit one table row.
     model = OutcomeFigure
     extra = 0
     formfield_overrides = HTTPS_URLS
