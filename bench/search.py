@@ -89,9 +89,9 @@ def main() -> int:
     from sebaya.search.analysis import analyse_query
     from sebaya.search.backends.base import get_backend, refresh_planner_statistics
     from sebaya.search.indexing import build_document, innovations_for_index
-    from sebaya.search.models import Embedding, SearchDocument
+    from sebaya.search.models import SearchDocument
     from sebaya.search.selectors import search_practices
-    from sebaya.search.semantic import DIM, MODEL_NAME, quantise, vector_index
+    from sebaya.search.semantic import DIM, store_vectors, vector_index
 
     reuse = bool(args.var_dir) and connection.vendor == "sqlite" and _has_bench_data()
     if connection.vendor == "postgresql":
@@ -149,20 +149,7 @@ def main() -> int:
             [rng.gauss(0.0, 1.0) for _ in range(len(ids) * DIM)], dtype=np.float32
         ).reshape(len(ids), DIM)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        embeddings = []
-        for pk, vector in zip(ids, vectors, strict=True):
-            raw, scale = quantise(vector)
-            embeddings.append(
-                Embedding(
-                    innovation_id=pk,
-                    model=MODEL_NAME,
-                    dim=DIM,
-                    vector=raw,
-                    scale=scale,
-                    text_hash="bench",
-                )
-            )
-        Embedding.objects.bulk_create(embeddings)
+        store_vectors([(pk, vector, "bench") for pk, vector in zip(ids, vectors, strict=True)])
         done = min(args.practices, start + batch)
         print(f"  {done:,} indexed ({time.perf_counter() - started:.0f} s)", flush=True)
     if connection.vendor == "sqlite":

@@ -154,7 +154,8 @@ def _local_generation() -> int:
     return _writes + int(getattr(lexical, "_generation", 0))
 
 
-def _store(rows: Sequence[tuple[int, np.ndarray, str]]) -> None:
+def store_vectors(rows: Sequence[tuple[int, np.ndarray, str]]) -> None:
+    """Save (innovation id, float vector, text hash) rows as int8 embeddings of MODEL_NAME."""
     global _writes
     _writes += 1
     embeddings = []
@@ -199,7 +200,7 @@ def update_embedding(innovation_id: int) -> bool:
         return False
     vector = embed_passages([text])[0]
     with transaction.atomic():
-        _store([(innovation_id, vector, digest)])
+        store_vectors([(innovation_id, vector, digest)])
     return True
 
 
@@ -227,7 +228,7 @@ def embed_all(*, batch_size: int = 32, progress: Callable[[int, int], None] | No
             batch = stale[offset : offset + batch_size]
             vectors = embed_passages([text for _, text, _ in batch])
             with transaction.atomic():
-                _store([(pk, vectors[i], digest) for i, (pk, _, digest) in enumerate(batch)])
+                store_vectors([(pk, vectors[i], digest) for i, (pk, _, digest) in enumerate(batch)])
             computed += len(batch)
         if progress is not None:
             progress(min(start + slice_size, total), total)
