@@ -149,9 +149,9 @@ _writes = 0  # vectors stored by this process, so its own index notices them at 
 def _local_generation() -> int:
     """Changes whenever this process stored vectors or rewrote lexical index documents."""
     # The lexical index counts its writes the same way; labels follow its documents.
-    from sebaya.search.backends import base as lexical
+    from sebaya.search.backends.base import index_generation
 
-    return _writes + int(getattr(lexical, "_generation", 0))
+    return _writes + index_generation()
 
 
 def store_vectors(rows: Sequence[tuple[int, np.ndarray, str]]) -> None:

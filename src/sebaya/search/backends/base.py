@@ -153,6 +153,11 @@ def index_version() -> tuple[int, str]:
     return int(count), str(newest)
 
 
+def index_generation() -> int:
+    """How many times this process has written to the lexical index (for caches that follow it)."""
+    return _generation
+
+
 @dataclass
 class _Entry:
     generation: int
