@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "sebaya.regions",
     "sebaya.innovations",
     "sebaya.search",
+    "sebaya.learning",
     "sebaya.api",
 ]
 

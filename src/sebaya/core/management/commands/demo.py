@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from sebaya.innovations.demo import DemoError, demo_load
+from sebaya.learning.demo import LearningDemoError, load_study_visits
 from sebaya.search.glossary import load_glossary_file
 from sebaya.search.indexing import reindex_all
 
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=max(0, options["verbosity"] - 1))
         try:
             summary = demo_load()
-        except DemoError as exc:
+            visits = load_study_visits()
+        except (DemoError, LearningDemoError) as exc:
             raise CommandError(str(exc)) from exc
         created, updated = load_glossary_file()
         # The site may run without a task worker (`make run`): build the index and the vectors
@@ -28,6 +30,7 @@ class Command(BaseCommand):
         if options["verbosity"] > 0:
             for line in summary.lines():
                 self.stdout.write(line)
+            self.stdout.write(f"Studi tiru terdokumentasi: {visits}")
             self.stdout.write(f"Glosarium: {created} baru, {updated} diperbarui")
             self.stdout.write(
                 f"Indeks pencarian: {index.documents} dokumen, {index.embedded} vektor baru, "
