@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
+
+from sebaya.api.params import PRINTABLE_PATTERN
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,8 +58,25 @@ def test_openapi_document_describes_every_endpoint_and_its_errors(api_get):
     params = {p["name"]: p for p in schema["paths"]["/api/v1/practices"]["get"]["parameters"]}
     assert set(params) >= {"q", "theme", "urusan", "province", "region", "award", "stage"}
     assert set(params) >= {"jenis", "year_from", "year_to", "sort", "page", "page_size"}
-    assert params["stage"]["schema"]["enum"] == ["inisiatif", "uji_coba", "penerapan"]
+    # An empty value means "any", like an absent one, so the enum says so too.
+    assert params["stage"]["schema"]["enum"] == ["", "inisiatif", "uji_coba", "penerapan"]
     assert params["page_size"]["schema"]["maximum"] == 100
+    # What the endpoints accept is what the document says (schemathesis holds us to it).
+    year = params["year_from"]["schema"]
+    assert (year["minimum"], year["maximum"]) == (1900, 2100)
+    assert params["q"]["schema"]["anyOf"][0]["pattern"] == PRINTABLE_PATTERN
+
+
+@pytest.mark.parametrize("query", [{"year_from": "1900", "year_to": "2100"}, {"stage": ""}])
+def test_values_the_document_allows_are_accepted(api_get, query):
+    for path in ("/practices", "/search"):
+        assert api_get(f"{path}?{urlencode(query)}").status == 200, (path, query)
+    assert api_get("/search?q=miskin&mode=").json()["mode"] == "hybrid"
+
+
+@pytest.mark.parametrize("query", [{"year_from": "1899"}, {"year_to": "2101"}, {"q": "a\x0fb"}])
+def test_values_outside_the_document_are_refused(api_get, query):
+    assert api_get(f"/practices?{urlencode(query)}").status == 400
 
 
 def test_docs_page_loads_only_local_files(api_get, live_server):

@@ -10,6 +10,7 @@ from pydantic import Field
 from sebaya.api.pagination import PageBase
 from sebaya.api.params import CleanStr
 from sebaya.api.params import enum_param as _enum
+from sebaya.api.params import year_param as _YEAR_RANGE
 from sebaya.innovations.models import (
     AwardProgramme,
     Bentuk,
@@ -49,8 +50,12 @@ class PracticeFilters(Schema):
     jenis: CleanStr | None = Field(
         None, description="Digital or not.", json_schema_extra=_enum(Jenis.values)
     )
-    year_from: int | None = Field(None, description="First year, 1900 to 2100.")
-    year_to: int | None = Field(None, description="Last year, 1900 to 2100.")
+    year_from: int | None = Field(
+        None, description="First year, 1900 to 2100.", json_schema_extra=_YEAR_RANGE
+    )
+    year_to: int | None = Field(
+        None, description="Last year, 1900 to 2100.", json_schema_extra=_YEAR_RANGE
+    )
     sort: CleanStr | None = Field(
         None,
         description=f"Order of results; `{DEFAULT_SORT}` when absent.",

@@ -56,7 +56,8 @@ def results_payload(results: SearchResults, *, absolute: Any) -> list[dict[str, 
     ),
 )
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
-    if params.mode not in MODES:
+    mode = params.mode or MODES[0]  # empty, like absent, means the default
+    if mode not in MODES:
         raise bad_params({"mode": params.mode})
     raw = {name: getattr(params, name) for name in _FILTER_NAMES}
     raw |= {"year_from": params.year_from, "year_to": params.year_to}
@@ -69,7 +70,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
         filters=filters,
         limit=params.limit,
         offset=params.offset,
-        mode=params.mode,
+        mode=mode,
     )
     message = None
     if results.empty_query:

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from sebaya.api.params import CleanStr
 from sebaya.api.params import enum_param as _enum
+from sebaya.api.params import year_param as _YEAR_RANGE
 from sebaya.innovations.models import AwardProgramme, Jenis, Stage
 from sebaya.innovations.schemas import RegionRef
 
@@ -43,8 +44,12 @@ class SearchParams(Schema):
     )
     stage: CleanStr | None = Field(None, json_schema_extra=_enum(Stage.values))
     jenis: CleanStr | None = Field(None, json_schema_extra=_enum(Jenis.values))
-    year_from: int | None = Field(None, description="First year, 1900 to 2100.")
-    year_to: int | None = Field(None, description="Last year, 1900 to 2100.")
+    year_from: int | None = Field(
+        None, description="First year, 1900 to 2100.", json_schema_extra=_YEAR_RANGE
+    )
+    year_to: int | None = Field(
+        None, description="Last year, 1900 to 2100.", json_schema_extra=_YEAR_RANGE
+    )
 
 
 class SearchResultOut(Schema):
