@@ -43,3 +43,13 @@ def _default_language() -> Iterator[None]:
 def _media_root(settings, tmp_path):
     """Uploaded files of a test go to a temporary folder, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Counters in the cache (login throttling) never leak from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

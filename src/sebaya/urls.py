@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from sebaya.accounts.views import LoginView
 from sebaya.api.api import api
 
 urlpatterns = [
@@ -15,7 +16,7 @@ urlpatterns = [
     path("cari/", include("sebaya.search.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]

@@ -35,3 +35,15 @@ def test_a_form_without_its_csrf_token_gets_a_clear_indonesian_page():
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 403
     assert "Formulir kedaluwarsa" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/praktik/", "/api/v1/practices", "/healthz"])
+def test_every_response_carries_the_security_headers(client, path):
+    response = client.get(path)
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
+    assert "geolocation=()" in response["Permissions-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"

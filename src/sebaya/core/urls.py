@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sumber-data/", views.sources, name="sources"),
+    path("healthz", views.health, name="health"),
 ]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
+from sebaya.core.health import health_checks
 from sebaya.innovations.models import Innovation, Link, PublicationStatus, Theme
 from sebaya.innovations.policies import innovation_policy
 from sebaya.innovations.selectors import innovation_list
@@ -74,3 +77,16 @@ def sources(request: HttpRequest) -> HttpResponse:
             "practice_links": practice_links,
         },
     )
+
+
+@require_safe
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitors: 200 when the database and the queue answer, else 503."""
+    checks = health_checks()
+    ok = all(c.ok for c in checks)
+    body = {
+        "status": "ok" if ok else "error",
+        "checks": {c.name: {"ok": c.ok, "ms": round(c.ms, 1), "detail": c.detail} for c in checks},
+    }
+    return JsonResponse(body, status=200 if ok else 503)

@@ -22,6 +22,13 @@ CSRF_COOKIE_SECURE = True
 # Tasks go to the queue and a separate `sebaya run_huey` worker runs them.
 HUEY = {**HUEY, "immediate": env_bool("HUEY_IMMEDIATE", default=False)}  # noqa: F405
 
+# Structured logs unless the operator asks for plain lines.
+if env_str("LOG_FORMAT", "json") == "json":
+    LOGGING = {
+        **LOGGING,  # noqa: F405
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    }
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
