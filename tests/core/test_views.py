@@ -93,3 +93,25 @@ def test_login_with_wrong_password_shows_error(client):
     response = client.post(reverse("login"), {"username": "x", "password": "y"})
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_private_and_never_stored(client):
+    from tests.accounts.factories import UserFactory
+
+    anonymous = client.get("/praktik/")
+    assert "no-store" not in anonymous.get("Cache-Control", "")
+    client.force_login(UserFactory())
+    signed_in = client.get("/praktik/")
+    assert "no-store" in signed_in["Cache-Control"] and "private" in signed_in["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_service_worker_is_served_from_the_root_and_never_cached(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    body = response.content.decode()
+    assert 'const OFFLINE_URL = "/luring/";' in body
+    assert "/static/sebaya/css/sebaya.css" in body

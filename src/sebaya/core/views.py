@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+import sebaya
 from sebaya.core.health import health_checks
 from sebaya.innovations.models import Innovation, Link, PublicationStatus, Theme
 from sebaya.innovations.policies import innovation_policy
@@ -90,3 +99,74 @@ def health(request: HttpRequest) -> JsonResponse:
         "checks": {c.name: {"ok": c.ok, "ms": round(c.ms, 1), "detail": c.detail} for c in checks},
     }
     return JsonResponse(body, status=200 if ok else 503)
+
+
+# Names of the browser caches the service worker keeps pages in (sebaya.js reads them too).
+PAGE_CACHE = "sebaya-halaman"
+SAVED_CACHE = "sebaya-simpan"
+MAX_OFFLINE_PAGES = 60
+
+
+@require_safe
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest: Sebaya can be installed on a phone's home screen."""
+    body = {
+        "name": _("Sebaya: belajar antardaerah"),
+        "short_name": "Sebaya",
+        "description": _("Praktik baik pemerintah daerah, untuk ditiru dan diadaptasi."),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": reverse("core:home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5e55",
+        "icons": [
+            {"src": static("sebaya/img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("sebaya/img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static("sebaya/img/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    return JsonResponse(body, content_type="application/manifest+json")
+
+
+OFFLINE_ASSETS = ("sebaya/css/sebaya.css", "sebaya/js/sebaya.js", "sebaya/img/icon.svg")
+
+
+@lru_cache(maxsize=1)
+def _static_fingerprint() -> str:
+    """A short hash of the files the worker keeps: a changed file makes a new worker."""
+    digest = hashlib.sha256()
+    for name in OFFLINE_ASSETS:
+        path = finders.find(name)
+        if isinstance(path, str):
+            digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """/sw.js, at the root so that it may keep every page of the site."""
+    context = {
+        "version": f"{sebaya.__version__}-{_static_fingerprint()}",
+        "page_cache": PAGE_CACHE,
+        "saved_cache": SAVED_CACHE,
+        "offline_url": reverse("core:offline"),
+        "max_pages": MAX_OFFLINE_PAGES,
+        "static_prefix": static(""),
+        "precache": [
+            reverse("core:offline"),
+            *(static(name) for name in OFFLINE_ASSETS),
+        ],
+    }
+    response = render(request, "core/sw.js", context, content_type="text/javascript")
+    # Browsers check for a new worker on every visit; never serve them a stale one.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def offline(request: HttpRequest) -> HttpResponse:
+    """Saved and recently read pages, listed from the browser's caches by sebaya.js."""
+    return render(
+        request, "core/offline.html", {"page_cache": PAGE_CACHE, "saved_cache": SAVED_CACHE}
+    )
