@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "sebaya.innovations",
     "sebaya.search",
     "sebaya.learning",
+    "sebaya.exchange",
     "sebaya.api",
 ]
 
