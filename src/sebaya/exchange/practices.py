@@ -169,7 +169,7 @@ def import_practices(
         return report
 
     existing = _existing_records(rows, report.source)
-    merged = _merged_records(rows, report.source)
+    merged = {**_site_records(rows, report.source), **_merged_records(rows, report.source)}
     new_rows = [
         row
         for row in rows
@@ -275,6 +275,21 @@ def _existing_records(rows: list[ImportRow], source: str) -> dict[tuple[str, str
                 source=key_source, external_id__in=ids[start : start + 500]
             ).values_list("pk", "external_id"):
                 found[(key_source, external_id)] = pk
+    return found
+
+
+def _site_records(rows: list[ImportRow], source: str) -> dict[tuple[str, str], int]:
+    """Rows of an export that stand for practices written on the site (source "sebaya", id the
+    slug): they fold back into those practices."""
+    from sebaya.exchange.exports import SITE_SOURCE
+
+    slugs = [row.external_id for row in rows if (row.source or source) == SITE_SOURCE]
+    found: dict[tuple[str, str], int] = {}
+    for start in range(0, len(slugs), 500):
+        for pk, slug in Innovation.objects.filter(
+            external_id="", slug__in=slugs[start : start + 500]
+        ).values_list("pk", "slug"):
+            found[(SITE_SOURCE, slug)] = pk
     return found
 
 
