@@ -221,8 +221,8 @@ def long_rows(
     columns = [column_for(h, mapping) for h in header]
     out = []
     for line, cells in rows:
+        _check_values(dict(zip(header, cells, strict=False)))
         row = {c: v for c, v in zip(columns, cells, strict=False) if c}
-        _check_values(row)
         for name in ("indicator", "unit", "source_url", "region_level", "note"):
             if not row.get(name) and getattr(defaults, name):
                 row[name] = getattr(defaults, name)
@@ -255,8 +255,8 @@ def wide_rows(
         )
     out = []
     for line, cells in rows:
+        _check_values(dict(zip(header, cells, strict=False)))
         base = {column: cells[index] for index, column in described if index < len(cells)}
-        _check_values(base)
         for name in ("indicator", "unit", "source_url", "region_level", "note"):
             if not base.get(name) and getattr(defaults, name):
                 base[name] = getattr(defaults, name)

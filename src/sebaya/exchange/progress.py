@@ -37,10 +37,11 @@ class ProgressBar:
         bar = "#" * filled + "." * (self.WIDTH - filled)
         text = f"\r[{bar}] {share:4.0%} {stage_label(stage)} {done}/{total}"
         # Django's OutputWrapper adds a newline unless told otherwise.
-        if hasattr(self.stream, "style_func"):
-            self.stream.write(text, ending="")
+        stream: Any = self.stream
+        if hasattr(stream, "style_func"):
+            stream.write(text, ending="")
         else:
-            self.stream.write(text)
+            stream.write(text)
         self.stream.flush()
         self._shown = True
 
@@ -51,3 +52,31 @@ class ProgressBar:
             else:
                 self.stream.write("\n")
             self._shown = False
+
+
+# The site's progress bar reads what the Huey job writes into Huey's own key-value storage
+# (the SQLite file or Redis that the web processes and the worker share); the import's own
+# transaction cannot carry it, since nothing it writes is visible before it commits.
+
+
+def _key(job_id: int) -> str:
+    return f"sebaya:exchange:progress:{job_id}"
+
+
+def set_job_progress(job_id: int, stage: str, done: int, total: int) -> None:
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.put(_key(job_id), {"stage": stage, "done": done, "total": total})
+
+
+def job_progress(job_id: int) -> dict[str, Any] | None:
+    from huey.contrib.djhuey import HUEY
+
+    value = HUEY.get(_key(job_id), peek=True)
+    return value if isinstance(value, dict) else None
+
+
+def clear_job_progress(job_id: int) -> None:
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.get(_key(job_id))  # reading without peek removes the value

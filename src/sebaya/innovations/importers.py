@@ -299,12 +299,13 @@ def _unneutralise(value: Any) -> Any:
     return value
 
 
-def _mapped(columns: list[str | None], values: Iterable[Any]) -> RawRow:
-    row = {c: _unneutralise(v) for c, v in zip(columns, values, strict=False) if c}
-    found = person_level_values(row)
+def _mapped(header: list[Any], columns: list[str | None], values: Iterable[Any]) -> RawRow:
+    values = list(values)
+    # Every cell is looked at, read or not: a column of NIKs is refused whatever its header.
+    found = person_level_values({str(h): v for h, v in zip(header, values, strict=False)})
     if found:
         raise ImportFileError(person_level_message(found))
-    return row
+    return {c: _unneutralise(v) for c, v in zip(columns, values, strict=False) if c}
 
 
 # Reading: each reader yields (line number, raw row) or (line number, RowError).
@@ -318,14 +319,14 @@ def _record(
     if not isinstance(data, dict):
         return line_no, RowError(line_no, "json", _("Setiap baris harus berupa objek JSON."))
     check_person_level(list(data))
+    found = person_level_values({str(k): v for k, v in data.items()})
+    if found:
+        raise ImportFileError(person_level_message(found))
     row: RawRow = {}
     for key, value in data.items():
         column = column_for(key, mapping)
         if column:
             row[column] = value
-    found = person_level_values(row)
-    if found:
-        raise ImportFileError(person_level_message(found))
     return line_no, row
 
 
@@ -385,7 +386,7 @@ def _read_csv(
     for values in reader:
         if not any(v.strip() for v in values):
             continue
-        yield reader.line_num, _mapped(columns, values)
+        yield reader.line_num, _mapped(header, columns, values)
 
 
 def _read_xlsx(
@@ -407,11 +408,12 @@ def _read_xlsx(
         header = next(rows, None)
         if not header:
             raise ImportFileError(_("Lembar pertama berkas XLSX kosong."))
-        columns = _check_columns(["" if h is None else str(h) for h in header], mapping, defaults)
+        names = ["" if h is None else str(h) for h in header]
+        columns = _check_columns(names, mapping, defaults)
         for row_no, values in enumerate(rows, start=2):
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
-            yield row_no, _mapped(columns, values)
+            yield row_no, _mapped(names, columns, values)
     finally:
         workbook.close()
 
