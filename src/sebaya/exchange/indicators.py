@@ -77,7 +77,7 @@ HEADER_ALIASES: dict[str, str] = {
         "Kode Indikator": "indicator",
         "Periode": "period",
         "Nilai": "value",
-        "Nilai (%)": "value_percent",
+        "Nilai Persen": "value_percent",
         "Persen": "value_percent",
         "Persentase": "value_percent",
         "Satuan": "unit",
@@ -172,6 +172,8 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     forbidden = person_level_columns(header)
     if forbidden:
         raise ImportFileError(person_level_message(forbidden))
+    for _line, cells in rows:
+        _check_values(dict(zip(header, cells, strict=False)))
     return header, rows
 
 
@@ -221,7 +223,6 @@ def long_rows(
     columns = [column_for(h, mapping) for h in header]
     out = []
     for line, cells in rows:
-        _check_values(dict(zip(header, cells, strict=False)))
         row = {c: v for c, v in zip(columns, cells, strict=False) if c}
         for name in ("indicator", "unit", "source_url", "region_level", "note"):
             if not row.get(name) and getattr(defaults, name):
@@ -255,7 +256,6 @@ def wide_rows(
         )
     out = []
     for line, cells in rows:
-        _check_values(dict(zip(header, cells, strict=False)))
         base = {column: cells[index] for index, column in described if index < len(cells)}
         for name in ("indicator", "unit", "source_url", "region_level", "note"):
             if not base.get(name) and getattr(defaults, name):

@@ -164,7 +164,8 @@ def import_practices(
     report.rows = len(rows) + len({e.line for e in errors})
     report.errors.extend(errors)
     report.warnings.extend(warnings)
-    if errors and not skip_invalid:
+    # A dry run goes on with the good rows, so the preview also says what they would do.
+    if errors and not skip_invalid and not dry_run:
         report.seconds = time.perf_counter() - started
         return report
 

@@ -18,7 +18,7 @@ from sebaya.exchange import indicators as indicator_import
 from sebaya.exchange.models import ImportJob, ImportKind, JobStatus
 from sebaya.exchange.policies import exchange_policy
 from sebaya.exchange.progress import clear_job_progress, set_job_progress
-from sebaya.exchange.uploads import UploadRejected, check_upload
+from sebaya.exchange.uploads import UploadRejected, check_upload, scan_person_level
 from sebaya.innovations import importers as practice_import
 
 logger = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ def import_job_create(
     job.full_clean(exclude=["file"])
     job.save()
     try:
+        scan_person_level(job.file.path, fmt)
         job.mapping = guessed_mapping(job)
     except practice_import.ImportFileError as exc:
         job.file.delete(save=False)

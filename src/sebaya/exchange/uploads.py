@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -124,3 +124,42 @@ def check_upload(name: str, size: int, stream: IO[bytes]) -> str:
 
 def check_bytes(name: str, data: bytes) -> str:
     return check_upload(name, len(data), io.BytesIO(data))
+
+
+def scan_person_level(path: Any, fmt: str) -> None:
+    """Refuse a stored upload whose headers or cells hold person-level data, read or not.
+
+    Raises ImportFileError with the message for the curator.
+    """
+    from pathlib import Path
+
+    from sebaya.core.imports import person_level_message, person_level_values
+    from sebaya.exchange.indicators import read_table
+    from sebaya.innovations.importers import ImportFileError, check_person_level
+
+    path = Path(path)
+    if fmt in ("csv", "xlsx"):
+        read_table(path)  # checks headers and every cell
+        return
+    records: list[Any] = []
+    if fmt == "json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ImportFileError(_("Berkas JSON rusak: %(error)s") % {"error": exc}) from exc
+        if isinstance(data, dict) and isinstance(data.get("data"), list):
+            data = data["data"]
+        records = data if isinstance(data, list) else []
+    else:
+        with path.open(encoding="utf-8-sig") as fh:
+            for line in fh:
+                try:
+                    records.append(json.loads(line))
+                except ValueError:
+                    continue
+    for record in records:
+        if isinstance(record, dict):
+            check_person_level([str(k) for k in record])
+            found = person_level_values({str(k): v for k, v in record.items()})
+            if found:
+                raise ImportFileError(person_level_message(found))

@@ -139,9 +139,10 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     duplicates = result.get("duplicates", []) if job.status == JobStatus.CHECKED else []
     for duplicate in duplicates:
-        duplicate["choice"] = job.decisions.get(
-            str(duplicate["line"]), f"merge:{duplicate['candidates'][0]['pk']}"
-        )
+        first = f"merge:{duplicate['candidates'][0]['pk']}"
+        duplicate["choice"] = job.decisions.get(str(duplicate["line"]), first)
+        for candidate in duplicate["candidates"]:
+            candidate["checked"] = duplicate["choice"] == f"merge:{candidate['pk']}"
     context = {
         **_progress_context(job),
         "result": result,
