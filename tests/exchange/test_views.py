@@ -74,11 +74,6 @@ def test_nav_link_only_for_curators(client, regions):
 def test_upload_map_preview_run_and_log(
     client, curator, regions, tmp_path, django_capture_on_commit_callbacks
 ):
-    stored = (
-        InnovationFactory(region_id=regions and None or None, title="Layanan Terpadu Uji 3")
-        if False
-        else None
-    )
     rows = [id_row(n) for n in range(1, 6)]
     rows.append(id_row(6, Pemda="Kabupaten Sragenn"))
     path = write_xlsx(

@@ -28,7 +28,7 @@ from sebaya.innovations.models import Bentuk, Inisiator, Jenis, Stage
 from sebaya.innovations.reference import sector_mappings, theme_items, urusan_items
 from sebaya.innovations.services import year_error
 from sebaya.regions.models import Region, RegionLevel
-from sebaya.regions.resolver import resolve_region
+from sebaya.regions.resolver import RegionResolver, cached_resolver, resolve_region
 
 COLUMNS = (
     "id",
@@ -611,7 +611,10 @@ def _choice(
 
 
 def validate_row(
-    line: int, raw: RawRow, defaults: RowDefaults | None = None
+    line: int,
+    raw: RawRow,
+    defaults: RowDefaults | None = None,
+    resolver: RegionResolver | None = None,
 ) -> tuple[ImportRow | None, list[RowError]]:
     defaults = defaults or RowDefaults()
     external_id = _text(raw.get("id"))
@@ -637,7 +640,8 @@ def validate_row(
         fail("region_name", _("Nama wilayah wajib diisi."))
     else:
         column = "region_code" if region_code else "region_name"
-        resolution = resolve_region(
+        resolve = resolver.resolve if resolver is not None else resolve_region
+        resolution = resolve(
             region_code or region_name,
             province_hint=None if region_code else province,
             levels=PEMDA_LEVELS,
@@ -742,13 +746,15 @@ def parse_file(
     known_sectors = sector_mappings()
     raws = list(read_rows(path, mapping=mapping, defaults=defaults))
     total = len(raws)
+    # One index of regions for the whole file.
+    resolver = cached_resolver(levels=PEMDA_LEVELS)
     for done, (line, raw) in enumerate(raws, start=1):
         if progress is not None:
             progress("check", done, total)
         if isinstance(raw, RowError):
             errors.append(raw)
             continue
-        row, row_errors = validate_row(line, raw, defaults)
+        row, row_errors = validate_row(line, raw, defaults, resolver)
         errors.extend(row_errors)
         if row is None:
             continue
