@@ -177,10 +177,7 @@ def main() -> int:
             ("reference: raw bulk_create of the same rows", reference),
         ):
             print(f"{label:<44} {seconds:>9.2f} {n / seconds:>9,.0f}")
-        if n >= 30_000:
-            verdict = "met" if full < 60 else "not met"
-        else:
-            verdict = "n/a (N < 30,000)"
+        verdict = ("met" if full < 60 else "not met") if n >= 30_000 else "n/a (N < 30,000)"
         print(f"ratio full / reference: {full / reference:.1f}x; 30,000 in under 60 s: {verdict}")
     finally:
         connection.close()
