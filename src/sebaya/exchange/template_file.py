@@ -4,36 +4,58 @@ from __future__ import annotations
 
 import io
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sebaya.innovations.models import Bentuk, Inisiator, Jenis, Stage
 from sebaya.innovations.reference import urusan_items
 
 # (header as Indonesian data sets write it, column it is read as, required, explanation)
-PRACTICE_TEMPLATE: list[tuple[str, str, bool, str]] = [
-    ("ID Inovasi", "id", False, "ID di kumpulan data Anda; kosong: dibuat dari wilayah + nama"),
-    ("Nama Inovasi", "title", True, "Nama inovasi atau praktik"),
-    ("Pemda", "region_name", True, "Mis. Kabupaten Sragen, Kota Yogyakarta, Provinsi NTT"),
-    ("Provinsi", "region_province", False, "Membantu bila nama pemda ada di beberapa provinsi"),
-    ("Tahun", "year", False, "Tahun mulai atau tahun penghargaan (1945 sampai tahun depan)"),
+PRACTICE_TEMPLATE: list[tuple[str, str, bool, str | Promise]] = [
+    (
+        "ID Inovasi",
+        "id",
+        False,
+        _lazy("ID di kumpulan data Anda; kosong: dibuat dari wilayah + nama"),
+    ),
+    ("Nama Inovasi", "title", True, _lazy("Nama inovasi atau praktik")),
+    ("Pemda", "region_name", True, _lazy("Mis. Kabupaten Sragen, Kota Yogyakarta, Provinsi NTT")),
+    (
+        "Provinsi",
+        "region_province",
+        False,
+        _lazy("Membantu bila nama pemda ada di beberapa provinsi"),
+    ),
+    ("Tahun", "year", False, _lazy("Tahun mulai atau tahun penghargaan (1945 sampai tahun depan)")),
     ("Tahapan", "stage", False, ", ".join(str(label) for label in Stage.labels)),
     ("Jenis", "jenis", False, ", ".join(str(label) for label in Jenis.labels)),
     ("Bentuk", "bentuk", False, ", ".join(str(label) for label in Bentuk.labels)),
     ("Inisiator", "inisiator", False, ", ".join(str(label) for label in Inisiator.labels)),
-    ("Urusan", "urusan", False, "Kode atau nama urusan, dipisah titik koma (lihat lembar Urusan)"),
-    ("Ringkasan", "summary_id", False, "Satu paragraf dalam bahasa Indonesia"),
-    ("Sumber", "source_url", True, "Tautan http(s) ke sumber; boleh diisi sekali di formulir"),
-    ("Sumber Lain", "more_sources", False, "Tautan lain, dipisah spasi"),
+    (
+        "Urusan",
+        "urusan",
+        False,
+        _lazy("Kode atau nama urusan, dipisah titik koma (lihat lembar Urusan)"),
+    ),
+    ("Ringkasan", "summary_id", False, _lazy("Satu paragraf dalam bahasa Indonesia")),
+    (
+        "Sumber",
+        "source_url",
+        True,
+        _lazy("Tautan http(s) ke sumber; boleh diisi sekali di formulir"),
+    ),
+    ("Sumber Lain", "more_sources", False, _lazy("Tautan lain, dipisah spasi")),
 ]
-INDICATOR_TEMPLATE: list[tuple[str, str, bool, str]] = [
-    ("Wilayah", "region_name", True, "Mis. Indonesia, Kalimantan Barat, Kabupaten Sambas"),
-    ("Tingkat", "region_level", False, "country, province, regency, city"),
-    ("Indikator", "indicator", True, "extreme_poverty_rate atau poverty_rate"),
-    ("Periode", "period", True, "TTTT (2021) atau TTTT-BB (2022-03)"),
-    ("Nilai", "value", True, "Angka; koma atau titik sebagai tanda desimal"),
-    ("Satuan", "unit", True, "percent untuk persen"),
-    ("Sumber", "source_url", True, "Tautan http(s) ke sumber angka"),
-    ("Catatan", "note", False, "Mis. 'patahan seri' bila nilai memulai seri baru"),
+INDICATOR_TEMPLATE: list[tuple[str, str, bool, str | Promise]] = [
+    ("Wilayah", "region_name", True, _lazy("Mis. Indonesia, Kalimantan Barat, Kabupaten Sambas")),
+    ("Tingkat", "region_level", False, _lazy("country, province, regency, city")),
+    ("Indikator", "indicator", True, _lazy("extreme_poverty_rate atau poverty_rate")),
+    ("Periode", "period", True, _lazy("TTTT (2021) atau TTTT-BB (2022-03)")),
+    ("Nilai", "value", True, _lazy("Angka; koma atau titik sebagai tanda desimal")),
+    ("Satuan", "unit", True, _lazy("percent untuk persen")),
+    ("Sumber", "source_url", True, _lazy("Tautan http(s) ke sumber angka")),
+    ("Catatan", "note", False, _lazy("Mis. 'patahan seri' bila nilai memulai seri baru")),
 ]
 TEMPLATES = {"practices": PRACTICE_TEMPLATE, "indicators": INDICATOR_TEMPLATE}
 
@@ -60,7 +82,7 @@ def template_xlsx(kind: str) -> bytes:
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for header, column, required, help_text in columns:
-        guide.append([header, column, _("ya") if required else _("tidak"), help_text])
+        guide.append([header, column, _("ya") if required else _("tidak"), str(help_text)])
     guide.append([])
     guide.append(
         [
