@@ -219,3 +219,23 @@ def test_export_page_and_zip(client, regions, django_assert_max_num_queries):
     assert sorted(names) == ["datapackage.json", "practices.xlsx"]
     bad = client.get(reverse("exchange:export"), {"dataset": "rahasia", "format": "csv"})
     assert bad.status_code == 200 and "rahasia" in bad.content.decode()
+
+
+def test_job_list_queries_do_not_grow_with_jobs(client, curator, django_assert_num_queries):
+    def make(n):
+        for i in range(n):
+            ImportJob.objects.create(
+                kind="practices",
+                original_name=f"f{i}.csv",
+                file_format="csv",
+                file="x.csv",
+                created_by=curator,
+            )
+
+    make(2)
+    with django_assert_num_queries(3) as few:
+        assert client.get(reverse("exchange:index")).status_code == 200
+    make(20)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("exchange:index")).content.decode()
+    assert page.count("f1.csv") >= 1
