@@ -8,7 +8,7 @@ from sebaya.exchange.models import ImportJob, JobStatus
 from sebaya.innovations.models import Innovation
 from sebaya.regions.loader import load_regions
 from tests.accounts.factories import CuratorFactory
-from tests.browser.conftest import _async_unsafe_allowed, axe_violations, browser, page  # noqa: F401
+from tests.browser.conftest import axe_violations
 from tests.exchange.conftest import ID_HEADER, id_row, write_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ def _assert_accessible(current, name):
     assert violations == [], f"axe-core on {name}: {violations}"
 
 
-def test_curator_imports_a_small_xlsx(live_server, page, tmp_path):  # noqa: F811
+def test_curator_imports_a_small_xlsx(live_server, page, tmp_path):
     load_regions()
     curator = CuratorFactory()
     rows = [
