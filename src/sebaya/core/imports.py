@@ -38,6 +38,16 @@ PERSON_LEVEL_COLUMNS = frozenset(
     }
 )
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# Headers that look like the columns above in longer words: "NIK Penerima", "Nomor Induk
+# Kependudukan", "Nama Penerima Manfaat", "Nama Kepala Keluarga (KRT)".
+_PERSON_LEVEL_HEADER = re.compile(
+    r"(^|_)(nik|no_kk|nomor_kk|nkk)(_|$)|induk_kependudukan|kartu_keluarga|nama_penerima"
+    r"|penerima_manfaat_nama|nama_kepala_keluarga|nama_krt|nama_anggota_keluarga"
+)
+# A NIK: 16 digits, the first six a district code, then the birth date as DDMMYY (women's day
+# plus 40). Spaces, dots or dashes between digit groups are ignored.
+_NIK = re.compile(r"^\d{6}(?:[04][1-9]|[1256]\d|[37][01])(?:0[1-9]|1[0-2])\d{2}\d{4}$")
+_DIGIT_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,28 @@ def normalise_header(name: Any) -> str:
 
 def person_level_columns(headers: Iterable[Any]) -> list[str]:
     """The headers that name person-level data, normalised and sorted."""
-    return sorted({h for h in map(normalise_header, headers) if h in PERSON_LEVEL_COLUMNS})
+    return sorted(
+        {
+            h
+            for h in map(normalise_header, headers)
+            if h in PERSON_LEVEL_COLUMNS or _PERSON_LEVEL_HEADER.search(h)
+        }
+    )
+
+
+def looks_like_nik(value: Any) -> bool:
+    """Whether a cell holds what reads as a NIK (a person's identity number)."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _DIGIT_SEPARATORS.sub("", str(value).strip())
+    return len(text) == 16 and bool(_NIK.match(text))
+
+
+def person_level_values(row: dict[str, Any]) -> list[str]:
+    """The columns of a row whose value reads as a NIK, sorted."""
+    return sorted(column for column, value in row.items() if looks_like_nik(value))
 
 
 def person_level_message(columns: Iterable[str]) -> str:

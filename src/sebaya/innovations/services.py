@@ -38,6 +38,8 @@ EDITABLE_FIELDS = frozenset(
 # What an import owns; everything else (narrative, awards, ...) belongs to curators and editors
 # and survives a re-import.
 IMPORT_OWNED_FIELDS = ("title", "summary", "year", "sector", "region")
+# Set by an import only when its file has the column.
+IMPORT_CLASSIFICATION_FIELDS = ("stage", "jenis", "bentuk", "inisiator")
 # Paths under /praktik/ that are pages, not practices: a practice must never get these slugs.
 RESERVED_SLUGS = frozenset({"kelola", "baru"})
 
@@ -210,13 +212,15 @@ def innovation_upsert_from_import(
     sdgs: Iterable[SdgGoal] = (),
     source_urls: Iterable[str] = (),
     published_on: datetime.datetime | None = None,
+    classification: dict[str, str] | None = None,
 ) -> UpsertResult:
     """Create or update the practice (source, external_id) from an imported row.
 
     `user=None` is the system (the command line, the demo); a person importing through the web
     or API must pass the `can_import` policy. New records are published because import sources
     are public and sourced; a re-import never republishes a record a curator took down, and only
-    adds themes, urusan and links, so curated additions survive.
+    adds themes, urusan and links, so curated additions survive. `classification` sets the
+    columns a data set gives (stage, jenis, bentuk, inisiator); the others stay as they are.
     """
     if user is not None and not innovation_policy.can_import(user):
         raise _deny(_("Hanya kurator yang boleh mengimpor data praktik."))
@@ -229,6 +233,10 @@ def innovation_upsert_from_import(
         "sector": sector or "",
         "region": region,
     }
+    for name, value in (classification or {}).items():
+        if name not in IMPORT_CLASSIFICATION_FIELDS:
+            raise TypeError(f"Innovation field {name!r} is not set by imports")
+        values[name] = value or ""
     innovation = (
         Innovation.objects.select_for_update()
         .filter(source=source, external_id=external_id)
@@ -269,6 +277,52 @@ def innovation_upsert_from_import(
     if action == "updated" and not changed:
         action = "unchanged"
     return UpsertResult(innovation=innovation, action=action)
+
+
+@transaction.atomic
+def innovation_merge_from_import(
+    *,
+    user: Any | None,
+    innovation: Innovation,
+    summary: str = "",
+    year: int | None = None,
+    sector: str = "",
+    classification: dict[str, str] | None = None,
+    themes: Iterable[Theme] = (),
+    urusan: Iterable[Urusan] = (),
+    source_urls: Iterable[str] = (),
+) -> UpsertResult:
+    """Fold an imported row into a practice already stored (a likely duplicate).
+
+    Only fills what the practice lacks (an empty summary, year, sector or classification) and
+    adds themes, urusan and source links; the practice's own title and text win.
+    """
+    if user is not None and not innovation_policy.can_import(user):
+        raise _deny(_("Hanya kurator yang boleh mengimpor data praktik."))
+    innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
+    filled = False
+    blanks: dict[str, Any] = {"summary": (summary or "").strip(), "year": year, "sector": sector}
+    for name, value in (classification or {}).items():
+        if name in IMPORT_CLASSIFICATION_FIELDS:
+            blanks[name] = value
+    for name, value in blanks.items():
+        if value not in (None, "") and getattr(innovation, name) in (None, ""):
+            setattr(innovation, name, value)
+            filled = True
+    if filled:
+        _validate(innovation)
+        innovation.save()
+    changed = filled
+    for name, wanted in (("themes", themes), ("urusan", urusan)):
+        manager = getattr(innovation, name)
+        have = set(manager.values_list("pk", flat=True))
+        missing = [obj for obj in wanted if obj.pk not in have]
+        if missing:
+            manager.add(*missing)
+            changed = True
+    if _add_links(innovation, source_urls):
+        changed = True
+    return UpsertResult(innovation=innovation, action="updated" if changed else "unchanged")
 
 
 def _add_links(innovation: Innovation, urls: Iterable[str], kind: str = LinkKind.SOURCE) -> bool:

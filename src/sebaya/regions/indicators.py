@@ -6,7 +6,7 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -268,9 +268,16 @@ def _validate_row(
         )
 
     region: Region | None = None
-    name = _cell(row, "region_name")
+    code = _cell(row, "region_code")
+    name = code or _cell(row, "region_name")
     if not name:
         fail("region_name", _("Nama wilayah kosong."))
+    elif code and not errors:
+        # A Kemendagri code names one region whatever the level column says.
+        resolution = resolver.resolve(code, levels=list(RegionLevel.values))
+        if resolution.region is None:
+            fail("region_code", resolution.message)
+        region = resolution.region
     elif not errors:
         # The level column narrows the match: "Gorontalo, province" is the province, not the
         # kabupaten or kota; "Indonesia"/"Nasional", country, is the row coded ID.
@@ -374,6 +381,7 @@ def import_indicator_rows(
     dry_run: bool = False,
     skip_invalid: bool = False,
     resolver: RegionResolver | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportReport:
     """Validate every row, then create or update their observations in one transaction.
 
@@ -389,8 +397,13 @@ def import_indicator_rows(
     units = _known_units()
     valid: list[_ValidRow] = []
     first_line: dict[tuple[int, str, str, str], int] = {}
-    for line, row in enumerate(rows, start=2):
+    rows = list(rows)
+    for index, row in enumerate(rows, start=2):
+        # A reader that knows each row's own line (a wide table, a sheet) passes it as __line__.
+        line = int(row.get("__line__") or index)
         report.rows += 1
+        if progress is not None and (report.rows % 50 == 0 or report.rows == len(rows)):
+            progress("check", report.rows, len(rows))
         parsed, errors = _validate_row(line=line, row=row, resolver=resolver, units=units)
         if parsed is not None and parsed.key in first_line:
             errors = [

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "sebaya.innovations",
     "sebaya.search",
     "sebaya.learning",
+    "sebaya.exchange",
     "sebaya.api",
 ]
 
@@ -181,3 +182,5 @@ LOGGING = {
 
 # Pagination of the catalogue and API lists.
 SEBAYA_PAGE_SIZE = env_int("PAGE_SIZE", 20)
+# Largest file a curator may upload for an import (exchange app).
+SEBAYA_IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)

@@ -1,12 +1,11 @@
-"""`sebaya import indicators PATH`: import sourced indicator observations from a CSV file."""
+"""`sebaya import indicators PATH`: import sourced indicator observations, long or wide tables."""
 
+import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-
-from sebaya.regions.indicators import import_indicators_file
 
 
 class Command(BaseCommand):
@@ -17,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", type=Path, help="CSV file (UTF-8, with a header row).")
+        parser.add_argument("path", type=Path, help="CSV (UTF-8) or XLSX file with a header row.")
         parser.add_argument(
             "--dry-run", action="store_true", help="Validate and report; write nothing."
         )
@@ -26,18 +25,77 @@ class Command(BaseCommand):
             action="store_true",
             help="Write the valid rows and report the invalid ones instead of writing nothing.",
         )
+        parser.add_argument(
+            "--shape",
+            choices=["auto", "long", "wide"],
+            default="auto",
+            help="long: one value per row; wide: regions in rows, periods in columns "
+            "(auto: wide when period headers like 2021 or 2022-03 are found).",
+        )
+        parser.add_argument("--indicator", default="", help="Indicator for rows without one.")
+        parser.add_argument("--unit", default="", help="Unit for rows without one.")
+        parser.add_argument("--source-url", default="", help="Source for rows without one.")
+        parser.add_argument("--level", default="", help="Region level for rows without one.")
+        parser.add_argument("--note", default="", help="Note for rows without one.")
+        parser.add_argument(
+            "--mapping", type=Path, default=None, help="JSON file of header -> column."
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=COLUMN",
+            help="Map one header to a column (repeatable).",
+        )
+        parser.add_argument(
+            "--progress", action="store_true", help="Show a progress bar on standard error."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from sebaya.exchange.indicators import IndicatorDefaults, import_indicator_file
+        from sebaya.exchange.progress import ProgressBar
+        from sebaya.innovations.importers import ImportFileError
+
         path: Path = options["path"]
+        mapping: dict[str, str] | None = None
+        if options["mapping"] is not None or options["map"]:
+            mapping = {}
+            if options["mapping"] is not None:
+                try:
+                    mapping.update(json.loads(options["mapping"].read_text(encoding="utf-8")))
+                except (OSError, ValueError) as exc:
+                    raise CommandError(str(exc)) from exc
+            for pair in options["map"]:
+                header, _sep, column = pair.partition("=")
+                mapping[header.strip()] = column.strip()
+        defaults = IndicatorDefaults(
+            indicator=options["indicator"],
+            unit=options["unit"],
+            source_url=options["source_url"],
+            region_level=options["level"],
+            note=options["note"],
+        )
+        bar = ProgressBar(self.stderr) if options["progress"] else None
         try:
-            report = import_indicators_file(
-                path=path, dry_run=options["dry_run"], skip_invalid=options["skip_invalid"]
+            report = import_indicator_file(
+                path=path,
+                mapping=mapping,
+                shape=options["shape"],
+                defaults=defaults,
+                dry_run=options["dry_run"],
+                skip_invalid=options["skip_invalid"],
+                progress=bar,
             )
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
         except OSError as exc:
             raise CommandError(
                 _("Berkas %(path)s tidak dapat dibaca: %(error)s")
                 % {"path": path, "error": exc.strerror or exc}
             ) from exc
+        finally:
+            if bar is not None:
+                bar.close()
 
         for error in report.errors:
             self.stderr.write(str(error))
