@@ -59,6 +59,7 @@ bench: install ## Benchmarks: pages, search latency, import throughput, each bes
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
 	$(BIN)/python bench/exchange.py --practices $(EXCHANGE_PRACTICES)
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean: ## Remove the virtualenv, the database and caches
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info

@@ -26,7 +26,8 @@ max_requests = int(_env("MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 # Load the app (and numpy, the text analysers) before forking: workers share those pages.
 preload_app = True
-accesslog = "-"
+# An empty SEBAYA_GUNICORN_ACCESSLOG turns the access log off (load tests).
+accesslog = _env("ACCESSLOG", "-") or None
 errorlog = "-"
 access_log_format = (
     '{"time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
