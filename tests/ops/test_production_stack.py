@@ -140,7 +140,15 @@ def test_gunicorn_redis_and_worker_run_together(production_env):
         for process in (web, worker):
             process.terminate()
         logs = web.communicate(timeout=30)[0]
-        worker.communicate(timeout=30)
+        worker_logs = worker.communicate(timeout=30)[0]
+    # The worker logs structured lines, each once.
+    executed = [
+        json.loads(line)
+        for line in worker_logs.splitlines()
+        if line.startswith("{") and "embed_innovation_task" in line and "executed" in line
+    ]
+    assert len(executed) == 1, worker_logs[-2000:]
+    assert not [line for line in worker_logs.splitlines() if line.startswith("[")], worker_logs
     # gunicorn's access log is one JSON object per request (deploy/gunicorn.conf.py).
     access = [json.loads(line) for line in logs.splitlines() if line.startswith('{"time"')]
     assert any(e["path"] == "/healthz" and e["status"] == 200 for e in access), logs[-2000:]

@@ -178,6 +178,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # `sebaya run_huey` adds its own plain handler to a "huey" logger that has none: give it
+    # ours, so the worker's lines come once, in the configured format.
+    "loggers": {"huey": {"handlers": ["console"], "propagate": False}},
 }
 
 # Pagination of the catalogue and API lists.
