@@ -1003,7 +1003,11 @@ def send_stalled_digests(*, today: datetime.date | None = None) -> int:
                     f"- {plan.organisation.name}: {plan.innovation.title} "
                     f"({stage_label(plan.adoption.stage)}, "
                     + _("terakhir bergerak %(date)s")
-                    % {"date": date_format(getattr(plan, "last_progress", plan.created_at), "j F Y")}
+                    % {
+                        "date": date_format(
+                            getattr(plan, "last_progress", plan.created_at), "j F Y"
+                        )
+                    }
                     + f") {site_url(plan.get_absolute_url())}"
                 )
             lines += ["", site_url(reverse("learning:dashboard", kwargs={"slug": programme.slug}))]
