@@ -115,3 +115,12 @@ def test_marking_notifications_read(world):
     submit_plan(world)
     assert notifications_mark_read(user=world.originator) == 1
     assert not Notification.objects.filter(user=world.originator, read_at=None).exists()
+
+
+def test_the_periodic_digest_task_sends_through_the_same_service(world):
+    from sebaya.learning.tasks import stalled_digest_task
+
+    submit_plan(world)
+    mail.outbox.clear()
+    assert stalled_digest_task.call_local() == 0  # nothing stalled today
+    assert mail.outbox == []
