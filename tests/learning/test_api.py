@@ -173,3 +173,29 @@ def test_creating_programme_event_and_action_plan_through_the_api(world, client)
     )
     assert missing.status_code == 400
     assert {d["field"] for d in missing.json()["detail"]} >= {"modification", "rationale"}
+
+
+def test_api_lists_run_the_same_queries_for_few_and_many_rows(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.accounts.factories import OrganisationFactory
+    from tests.learning.factories import ActionPlanFactory
+    from tests.regions.factories import RegionFactory
+
+    def grow(start: int, n: int) -> list[int]:
+        for i in range(start, start + n):
+            ActionPlanFactory(
+                programme=world.programme,
+                innovation=world.practice,
+                organisation=OrganisationFactory(region=RegionFactory(code=f"61.{60 + i}")),
+            )
+        counts = []
+        for path in ("/programmes", "/events", "/action-plans", "/adoptions"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(API + path).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        return counts
+
+    few = grow(0, 2)
+    assert grow(2, 10) == few

@@ -180,7 +180,7 @@ def adoption_list(
     *, innovation_id: int | None = None, stage: str = "", programme_id: int | None = None
 ) -> QuerySet[Adoption]:
     qs = Adoption.objects.select_related(
-        "innovation", "region", "region__parent", "organisation", "programme"
+        "innovation", "innovation__region", "region", "region__parent", "organisation", "programme"
     )
     if innovation_id is not None:
         qs = qs.filter(innovation_id=innovation_id)
