@@ -15,6 +15,7 @@ urlpatterns = [
     path("wilayah/", include("sebaya.regions.urls")),
     path("cari/", include("sebaya.search.urls")),
     path("pertukaran/", include("sebaya.exchange.urls")),
+    path("belajar/", include("sebaya.learning.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("masuk/", LoginView.as_view(), name="login"),

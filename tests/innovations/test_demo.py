@@ -80,7 +80,10 @@ def _check_six_practices():
         assert organisation is not None, external_id
         assert organisation.kind == OrganisationKind.PEMDA
         assert organisation.region == innovation.region
-    assert Organisation.objects.count() == 6
+    # One organisation per owner pemda; the learning demo adds the workshop's two organisers.
+    organisers = ["pemprov-kalimantan-barat", "usaid-erat"]
+    assert Organisation.objects.exclude(slug__in=organisers).count() == 6
+    assert Organisation.objects.filter(slug__in=organisers).count() == 2
 
     pekalongan = Innovation.objects.get(external_id="pekalongan-lab-kemiskinan")
     award = pekalongan.awards.get()

@@ -59,6 +59,7 @@ install_error_handlers(api)
 
 def _register() -> None:
     from sebaya.innovations.api import router as innovations_router
+    from sebaya.learning import api as learning_api
     from sebaya.regions.api import indicators_router
     from sebaya.regions.api import router as regions_router
     from sebaya.search.api import router as search_router
@@ -67,6 +68,10 @@ def _register() -> None:
     api.add_router("/regions", regions_router, tags=["regions"])
     api.add_router("/indicators", indicators_router, tags=["indicators"])
     api.add_router("/search", search_router, tags=["search"])
+    api.add_router("/programmes", learning_api.programmes_router, tags=["learning"])
+    api.add_router("/events", learning_api.events_router, tags=["learning"])
+    api.add_router("/action-plans", learning_api.action_plans_router, tags=["learning"])
+    api.add_router("/adoptions", learning_api.adoptions_router, tags=["learning"])
 
 
 _register()

@@ -33,6 +33,7 @@ from sebaya.innovations.services import (
     innovation_unpublish,
     innovation_update,
 )
+from sebaya.learning.selectors import adopting_region_counts, attach_adopting_region_counts
 from sebaya.regions.models import Region, RegionLevel
 from sebaya.regions.selectors import latest_observations
 
@@ -50,6 +51,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     filters, errors = CatalogueFilters.from_mapping(request.GET)
     practices = innovation_list(user=request.user, filters=filters)
     page = Paginator(practices, settings.SEBAYA_PAGE_SIZE).get_page(request.GET.get("page"))
+    # "Ditiru N daerah" on each row: one query for the page (learning's adoption records).
+    page.object_list = attach_adopting_region_counts(page.object_list)
     facets = catalogue_facets(user=request.user, filters=filters)
     provinces = Region.objects.filter(level=RegionLevel.PROVINCE).order_by("name")
     context = {
@@ -99,6 +102,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "mailto_url": f"mailto:?subject={quote(innovation.title)}&body={quote(canonical)}",
             "whatsapp_url": f"https://wa.me/?text={quote(share_text)}",
             "can_edit": innovation_policy.can_edit(request.user, innovation),
+            "adopting_regions": adopting_region_counts([innovation.pk]).get(innovation.pk, 0),
         },
     )
 

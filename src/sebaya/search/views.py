@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sebaya.innovations.selectors import CatalogueFilters
+from sebaya.learning.selectors import attach_adopting_region_counts
 from sebaya.search.selectors import MODES, SearchResults, search_practices, search_suggestions
 
 # The filters a reader can set and remove on the page; `q` and `sort` are not filters here.
@@ -138,6 +139,8 @@ def search(request: HttpRequest) -> HttpResponse:
         if values
     ]
     keep = {"q": results.query} | ({"mode": mode} if mode != "hybrid" else {})
+    # "Ditiru N daerah" on each hit: one query for the page (learning's adoption records).
+    attach_adopting_region_counts(hit.innovation for hit in results.items)
     context = {
         "query": results.query,
         "results": results,

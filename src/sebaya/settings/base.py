@@ -187,3 +187,9 @@ LOGGING = {
 SEBAYA_PAGE_SIZE = env_int("PAGE_SIZE", 20)
 # Largest file a curator may upload for an import (exchange app).
 SEBAYA_IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+# Peer learning: an action plan is stalled after this many days without progress; the largest
+# evidence or material file accepted; the address used in e-mailed links.
+SEBAYA_LEARNING_STALLED_DAYS = env_int("LEARNING_STALLED_DAYS", 60)
+SEBAYA_UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+SEBAYA_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

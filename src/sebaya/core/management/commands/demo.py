@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from sebaya.innovations.demo import DemoError, demo_load
-from sebaya.learning.demo import LearningDemoError, load_study_visits
+from sebaya.learning.demo import LearningDemoError, load_study_visits, load_workshop
 from sebaya.search.glossary import load_glossary_file
 from sebaya.search.indexing import reindex_all
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         try:
             summary = demo_load()
             visits = load_study_visits()
+            workshop = load_workshop()
         except (DemoError, LearningDemoError) as exc:
             raise CommandError(str(exc)) from exc
         created, updated = load_glossary_file()
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             for line in summary.lines():
                 self.stdout.write(line)
             self.stdout.write(f"Studi tiru terdokumentasi: {visits}")
+            self.stdout.write(f"Lokakarya Pontianak 13 Juni 2023: {workshop}")
             self.stdout.write(f"Glosarium: {created} baru, {updated} diperbarui")
             self.stdout.write(
                 f"Indeks pencarian: {index.documents} dokumen, {index.embedded} vektor baru, "
