@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "sebaya.innovations",
     "sebaya.search",
     "sebaya.learning",
+    "sebaya.history",
     "sebaya.api",
 ]
 
@@ -180,3 +181,8 @@ LOGGING = {
 
 # Pagination of the catalogue and API lists.
 SEBAYA_PAGE_SIZE = env_int("PAGE_SIZE", 20)
+# API rate limits per caller (token, user or address) and minute; 0 turns a limit off.
+SEBAYA_API_WRITES_PER_MINUTE = env_int("API_WRITES_PER_MINUTE", 60)
+SEBAYA_API_TOKEN_READS_PER_MINUTE = env_int("API_TOKEN_READS_PER_MINUTE", 600)
+# The site's public address, for links in e-mails sent outside a request (reminders).
+SEBAYA_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
