@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("masuk/", LoginView.as_view(), name="login"),
+    path("akun/", include("sebaya.accounts.urls")),
+    path("riwayat/", include("sebaya.history.urls")),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]

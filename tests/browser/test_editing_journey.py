@@ -5,8 +5,9 @@ import re
 import pytest
 
 from sebaya.innovations.models import Innovation, PublicationStatus
+from sebaya.innovations.services import innovation_verify
 from sebaya.regions.models import RegionLevel
-from tests.accounts.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import CuratorFactory, MembershipFactory, OrganisationFactory
 from tests.browser.conftest import axe_violations
 from tests.regions.factories import ProvinceFactory, RegionFactory
 
@@ -66,6 +67,13 @@ def test_editor_writes_and_publishes_a_practice(live_server, page):
     assert practice.organisation == org and practice.region == city
     _assert_accessible(page, "edit page of a draft")
 
+    page.get_by_role("button", name="Ajukan untuk ditinjau").click()
+    page.get_by_text("Menunggu tinjauan kurator").wait_for()
+    practice.refresh_from_db()
+    assert practice.status == PublicationStatus.SUBMITTED
+    # A curator verifies it (the review page is tested in tests/innovations/test_review.py).
+    innovation_verify(user=CuratorFactory(), innovation=practice)
+    page.reload()
     page.get_by_role("button", name="Terbitkan").click()
     page.get_by_role("button", name="Tarik dari terbitan").wait_for()
     assert "diterbitkan" in page.get_by_role("status").inner_text()

@@ -187,6 +187,20 @@ def test_editor_creates_a_draft_edits_publishes_and_unpublishes(
     assert practice.region == other_region
     assert practice.themes.count() == 0
 
+    # Publishing waits for a curator's verification (the review workflow, docs/review.md).
+    response = client.post(_action("publish", practice), follow=True)
+    practice.refresh_from_db()
+    assert practice.status == PublicationStatus.DRAFT
+    assert "ajukan dulu untuk ditinjau" in response.content.decode()
+    assert client.post(_action("submit", practice)).status_code == 302
+    practice.refresh_from_db()
+    assert practice.status == PublicationStatus.SUBMITTED
+    assert "Dapur Umum Kelurahan Sehat" not in _catalogue_titles(anonymous)
+    curator = _client(CuratorFactory())
+    assert curator.post(_action("review", practice), {"decision": "verify"}).status_code == 302
+    practice.refresh_from_db()
+    assert practice.status == PublicationStatus.VERIFIED
+
     response = client.post(_action("publish", practice))
     assert response.status_code == 302
     practice.refresh_from_db()
@@ -434,12 +448,12 @@ def test_publish_actions_are_post_only(editor_a, draft_a, published_a):
     assert draft_a.status == PublicationStatus.DRAFT
 
 
-def test_publishing_without_summary_is_refused_with_a_message(editor_a, draft_a):
+def test_submitting_without_summary_is_refused_with_a_message(editor_a, draft_a):
     draft_a.summary = ""
     draft_a.save()
     client = _client(editor_a)
-    response = client.post(_action("publish", draft_a), follow=True)
-    assert "Ringkasan wajib diisi sebelum praktik terbit." in response.content.decode()
+    response = client.post(_action("submit", draft_a), follow=True)
+    assert "Ringkasan wajib diisi sebelum praktik diajukan." in response.content.decode()
     draft_a.refresh_from_db()
     assert draft_a.status == PublicationStatus.DRAFT
 
@@ -483,8 +497,9 @@ def test_detail_page_queries_for_an_editor_stay_bounded(editor_a, published_a):
         anonymous.get(published_a.get_absolute_url())
     with CaptureQueriesContext(connection) as edit:
         editor.get(published_a.get_absolute_url())
-    # Session and user lookups (2), visibility (1) and the edit check (1) on top.
-    assert len(edit.captured_queries) <= len(anon.captured_queries) + 4
+    # Session and user lookups (2), visibility (1), the edit check (1) and the history link
+    # check (1) on top.
+    assert len(edit.captured_queries) <= len(anon.captured_queries) + 5
 
 
 def test_header_links_to_the_management_page_for_logged_in_users(editor_a):

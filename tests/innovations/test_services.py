@@ -14,9 +14,11 @@ from sebaya.innovations.services import (
     innovation_create,
     innovation_delete,
     innovation_publish,
+    innovation_submit,
     innovation_unpublish,
     innovation_update,
     innovation_upsert_from_import,
+    innovation_verify,
     unique_slug,
 )
 from tests.accounts.factories import (
@@ -160,6 +162,8 @@ def test_unknown_field_is_a_programming_error(editor, region):
 
 def test_publish_sets_published_at_and_unpublish_clears_it(editor, region):
     innovation = _create(editor.user, editor.organisation, region, summary="Ringkas.")
+    innovation_submit(user=editor.user, innovation=innovation)
+    innovation_verify(user=CuratorFactory(), innovation=innovation)
     innovation_publish(user=editor.user, innovation=innovation)
     innovation.refresh_from_db()
     assert innovation.status == PublicationStatus.PUBLISHED
@@ -173,7 +177,7 @@ def test_publish_sets_published_at_and_unpublish_clears_it(editor, region):
 def test_publish_needs_a_summary(editor, region):
     innovation = _create(editor.user, editor.organisation, region)
     with pytest.raises(ValidationError) as exc:
-        innovation_publish(user=editor.user, innovation=innovation)
+        innovation_publish(user=CuratorFactory(), innovation=innovation)
     assert "summary" in exc.value.message_dict
     innovation.refresh_from_db()
     assert innovation.status == PublicationStatus.DRAFT

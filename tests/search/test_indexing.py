@@ -122,6 +122,10 @@ def test_create_update_publish_unpublish_delete_through_services(committed, edit
     assert found("sampah") == [innovation.pk]
 
     with committed():
+        services.innovation_submit(user=user, innovation=innovation)
+        services.innovation_verify(user=CuratorFactory(), innovation=innovation)
+    assert found("sampah", visibility_for(AnonymousUser())) == []
+    with committed():
         services.innovation_publish(user=user, innovation=innovation)
     assert found("sampah", visibility_for(AnonymousUser())) == [innovation.pk]
 

@@ -92,3 +92,42 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class TokenScope(models.TextChoices):
+    """What a personal access token may do in the API, beyond reading public data."""
+
+    READ = "read", _("Membaca atas nama saya (termasuk draf organisasi saya)")
+    PRACTICES_WRITE = "practices:write", _("Menulis praktik (membuat, mengubah, mengajukan)")
+    ADOPTIONS_WRITE = "adoptions:write", _("Menulis catatan adopsi")
+
+
+class PersonalAccessToken(models.Model):
+    """A secret a user's scripts send as `Authorization: Bearer <token>` to the API.
+
+    Only a SHA-256 digest of the token is stored: the token itself is shown once, when created.
+    The token acts as its user, limited to its scopes; the permission policies still decide.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("pengguna"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("nama"), max_length=100)
+    prefix = models.CharField(_("awalan"), max_length=16, help_text=_("Untuk mengenali token."))
+    digest = models.CharField(_("sidik"), max_length=64, unique=True)
+    scopes = models.JSONField(_("cakupan"), default=list)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kedaluwarsa"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("token akses pribadi")
+        verbose_name_plural = _("token akses pribadi")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from sebaya.accounts.models import Membership, Organisation, Role, User
 from sebaya.core.slugs import unique_slug
+from sebaya.history.models import ChangeAction
+from sebaya.history.services import record_change, snapshot
 from sebaya.regions.models import Region
 
 
@@ -77,6 +79,9 @@ def organisation_create(
     )
     organisation.full_clean()
     organisation.save()
+    record_change(
+        actor=user, instance=organisation, action=ChangeAction.CREATE, after=snapshot(organisation)
+    )
     return organisation
 
 
@@ -94,11 +99,22 @@ def membership_add(
         membership = Membership(user=member, organisation=organisation, role=role)
         membership.full_clean()
         membership.save()
+        record_change(
+            actor=user, instance=membership, action=ChangeAction.CREATE, after=snapshot(membership)
+        )
         return membership
     if membership.role != role:
         _keep_an_admin(user, membership, new_role=role)
+        before = snapshot(membership)
         membership.role = role
         membership.save(update_fields=["role", "updated_at"])
+        record_change(
+            actor=user,
+            instance=membership,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(membership),
+        )
     return membership
 
 
@@ -107,7 +123,17 @@ def membership_remove(*, user: Any, membership: Membership) -> None:
     if not accounts_policy.can_manage_members(user, membership.organisation):
         raise PermissionDenied(_("Anda tidak berhak mengelola anggota organisasi ini."))
     _keep_an_admin(user, membership, new_role=None)
+    before = snapshot(membership)
+    pk, label = membership.pk, str(membership)
     membership.delete()
+    record_change(
+        actor=user,
+        model=Membership._meta.label_lower,
+        object_id=pk,
+        object_repr=label,
+        action=ChangeAction.DELETE,
+        before=before,
+    )
 
 
 def _keep_an_admin(user: Any, membership: Membership, *, new_role: str | None) -> None:

@@ -35,9 +35,15 @@ ERROR_RESPONSES: dict[int, type[Schema]] = {400: ErrorResponse, 404: ErrorRespon
 class ApiError(Exception):
     """Raised by endpoints to answer with the error format and a status code."""
 
-    def __init__(self, status: int, errors: Iterable[tuple[str | None, str]]) -> None:
+    def __init__(
+        self,
+        status: int,
+        errors: Iterable[tuple[str | None, str]],
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.status = status
         self.errors = [{"field": field, "message": message} for field, message in errors]
+        self.headers = dict(headers or {})
         super().__init__(status, self.errors)
 
 
@@ -89,7 +95,10 @@ def _field_of(error: Mapping[str, Any]) -> str | None:
 
 
 def _on_api_error(request: HttpRequest, exc: ApiError, *, api: NinjaAPI) -> HttpResponse:
-    return api.create_response(request, error_body(exc.errors), status=exc.status)
+    response = api.create_response(request, error_body(exc.errors), status=exc.status)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
 
 
 def _on_validation_error(

@@ -1,4 +1,5 @@
-"""Read API of practices: the catalogue list (same filters as the page) and the full record."""
+"""API of practices: the catalogue list (same filters as the page), the full record, and writes
+through the same services and policy as the site (token or session)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,41 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from sebaya.api.errors import ERROR_RESPONSES, bad_params, not_found
+from sebaya.accounts.models import Organisation
+from sebaya.api.auth import (
+    OPTIONAL_TOKEN,
+    READ_RESPONSES,
+    WRITE_AUTH,
+    WRITE_RESPONSES,
+    TokenScope,
+    api_user,
+    service_errors,
+    write_user,
+)
+from sebaya.api.errors import ERROR_RESPONSES, ApiError, bad_params, not_found
 from sebaya.api.pagination import PageParams, paginate
 from sebaya.api.params import SLUG_RE
-from sebaya.innovations.models import NARRATIVE_SECTIONS, Innovation
-from sebaya.innovations.schemas import PracticeDetail, PracticeFilters, PracticePage
+from sebaya.history.selectors import diff_of, history_of
+from sebaya.innovations import services
+from sebaya.innovations.models import NARRATIVE_SECTIONS, Innovation, SdgGoal, Theme, Urusan
+from sebaya.innovations.policies import innovation_policy
+from sebaya.innovations.schemas import (
+    ChangeRecordPage,
+    PracticeCreate,
+    PracticeDetail,
+    PracticeFilters,
+    PracticePage,
+    PracticeUpdate,
+    RevisionIn,
+    StatusCheckIn,
+    SubmitIn,
+)
 from sebaya.innovations.selectors import CatalogueFilters, innovation_detail, innovation_list
+from sebaya.regions.models import Region
 from sebaya.regions.schemas import ProvinceLookup, region_brief
 
 router = Router()
@@ -64,12 +90,14 @@ def _practice_row(
 
 @router.get(
     "",
-    response={200: PracticePage, **ERROR_RESPONSES},
+    response={200: PracticePage, **ERROR_RESPONSES, **READ_RESPONSES},
+    openapi_extra=OPTIONAL_TOKEN,
     url_name="practice_list",
     summary="List practices",
     description=(
-        "Published practices (and, for a signed-in member, their organisation's drafts), "
-        "filtered exactly like the catalogue page. Unknown filter values answer 400."
+        "Published practices (and, for a signed-in member or a member's token, their "
+        "organisation's unpublished ones), filtered exactly like the catalogue page. Unknown "
+        "filter values answer 400; an invalid token 401."
     ),
 )
 def practice_list(
@@ -82,9 +110,10 @@ def practice_list(
     if errors:
         raise bad_params(errors)
     provinces = ProvinceLookup()
+    user = api_user(request)
     return paginate(
         request,
-        innovation_list(user=request.user, filters=catalogue_filters),
+        innovation_list(user=user, filters=catalogue_filters),
         params=page,
         serialize=lambda row: _practice_row(request, row, provinces),
     )
@@ -92,7 +121,8 @@ def practice_list(
 
 @router.get(
     "/{slug}",
-    response={200: PracticeDetail, 404: ERROR_RESPONSES[404]},
+    response={200: PracticeDetail, 404: ERROR_RESPONSES[404], **READ_RESPONSES},
+    openapi_extra=OPTIONAL_TOKEN,
     url_name="practice_detail",
     summary="One practice in full",
     description=(
@@ -102,9 +132,14 @@ def practice_list(
     ),
 )
 def practice_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
-    innovation = innovation_detail(user=request.user, slug=slug) if SLUG_RE.match(slug) else None
+    user = api_user(request)
+    innovation = innovation_detail(user=user, slug=slug) if SLUG_RE.match(slug) else None
     if innovation is None:
         raise not_found(_("Praktik tidak ditemukan."))
+    return _detail(request, innovation)
+
+
+def _detail(request: HttpRequest, innovation: Innovation) -> dict[str, Any]:
     language = get_language()
     org = innovation.organisation
     return {
@@ -187,3 +222,267 @@ def practice_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
         "published_at": innovation.published_at,
         "updated_at": innovation.updated_at,
     }
+
+
+# --- Writes: the site's services and policy, reached with a token or the session --------------
+
+_CHOICE_FIELDS = ("bentuk", "jenis", "inisiator", "stage")
+_M2M: dict[str, tuple[Any, str, Any]] = {
+    "themes": (Theme, "slug", gettext_lazy("Tema tidak dikenal: %(v)s.")),
+    "urusan": (Urusan, "code", gettext_lazy("Urusan tidak dikenal: %(v)s.")),
+    "sdgs": (SdgGoal, "number", gettext_lazy("SDG tidak dikenal: %(v)s.")),
+}
+
+
+def _service_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema values -> keyword arguments of the innovation services (objects looked up)."""
+    fields: dict[str, Any] = {}
+    errors: list[tuple[str | None, str]] = []
+    for name, value in data.items():
+        if name in _M2M:
+            model, key, message = _M2M[name]
+            wanted = list(dict.fromkeys(value or []))
+            found = {getattr(o, key): o for o in model.objects.filter(**{f"{key}__in": wanted})}
+            missing = [str(v) for v in wanted if v not in found]
+            if missing:
+                errors.append((name, str(message) % {"v": ", ".join(missing)}))
+            fields[name] = [found[v] for v in wanted if v in found]
+        elif name == "region":
+            if value is None:
+                continue
+            region = Region.objects.filter(code=value).first()
+            if region is None:
+                errors.append(("region", _("Wilayah tidak dikenal: %(v)s.") % {"v": value}))
+            fields["region"] = region
+        elif name in _CHOICE_FIELDS:
+            fields[name] = "" if value is None else str(value)
+        else:
+            fields[name] = "" if value is None and name != "year" else value
+    if errors:
+        raise ApiError(400, errors)
+    return fields
+
+
+def _writable(request: HttpRequest, slug: str) -> Innovation:
+    """The practice, or 404 when absent or not visible to the caller (drafts do not leak)."""
+    innovation = (
+        Innovation.objects.select_related("organisation", "region").filter(slug=slug).first()
+        if SLUG_RE.match(slug)
+        else None
+    )
+    if innovation is None or not innovation_policy.can_view(request.user, innovation):
+        raise not_found(_("Praktik tidak ditemukan."))
+    return innovation
+
+
+def _fresh(request: HttpRequest, innovation: Innovation) -> dict[str, Any]:
+    found = innovation_detail(user=request.user, slug=innovation.slug)
+    if found is None:  # pragma: no cover - the caller just wrote it and may see it
+        raise not_found(_("Praktik tidak ditemukan."))
+    return _detail(request, found)
+
+
+_WRITE_NOTE = (
+    " Needs a token with the `practices:write` scope (or the site's session with its CSRF "
+    "token); the site's permission rules decide as on the pages."
+)
+
+
+@router.post(
+    "",
+    auth=WRITE_AUTH,
+    response={201: PracticeDetail, **WRITE_RESPONSES},
+    url_name="practice_create",
+    summary="Create a practice (draft)",
+    description="A new draft practice of an organisation the caller edits." + _WRITE_NOTE,
+)
+def practice_create(request: HttpRequest, payload: PracticeCreate) -> tuple[int, dict[str, Any]]:
+    user = write_user(request, TokenScope.PRACTICES_WRITE)
+    data = payload.model_dump(exclude_unset=True)
+    org_slug = data.pop("organisation", None)
+    organisation = None
+    if org_slug:
+        organisation = Organisation.objects.filter(slug=org_slug).first()
+        if organisation is None:
+            raise ApiError(
+                400, [("organisation", _("Organisasi tidak dikenal: %(v)s.") % {"v": org_slug})]
+            )
+    title = data.pop("title")
+    fields = _service_fields(data)
+    region = fields.pop("region", None) or (organisation.region if organisation else None)
+    with service_errors():
+        innovation = services.innovation_create(
+            user=user, organisation=organisation, region=region, title=title, **fields
+        )
+    return 201, _fresh(request, innovation)
+
+
+@router.patch(
+    "/{slug}",
+    auth=WRITE_AUTH,
+    response={200: PracticeDetail, **WRITE_RESPONSES},
+    url_name="practice_update",
+    summary="Change a practice",
+    description="Change the given fields; fields left out stay as they are. Changing a "
+    "verified practice sends it back for review." + _WRITE_NOTE,
+)
+def practice_update(request: HttpRequest, slug: str, payload: PracticeUpdate) -> dict[str, Any]:
+    user = write_user(request, TokenScope.PRACTICES_WRITE)
+    innovation = _writable(request, slug)
+    data = payload.model_dump(exclude_unset=True)
+    if "title" in data and data["title"] is None:
+        raise ApiError(400, [("title", _("Judul wajib diisi."))])
+    fields = _service_fields(data)
+    with service_errors():
+        services.innovation_update(user=user, innovation=innovation, **fields)
+    return _fresh(request, innovation)
+
+
+def _workflow(path: str, name: str, summary: str, description: str) -> Any:
+    return router.post(
+        f"/{{slug}}/{path}",
+        auth=WRITE_AUTH,
+        response={200: PracticeDetail, **WRITE_RESPONSES},
+        url_name=name,
+        summary=summary,
+        description=description + _WRITE_NOTE,
+    )
+
+
+@_workflow(
+    "submit",
+    "practice_submit",
+    "Submit a practice for review",
+    "Draft or revision-requested -> submitted. Answers close the open review notes. "
+    "409 in any other state.",
+)
+def practice_submit(request: HttpRequest, slug: str, payload: SubmitIn) -> dict[str, Any]:
+    user = write_user(request, TokenScope.PRACTICES_WRITE)
+    innovation = _writable(request, slug)
+    responses = {}
+    for key, text in payload.responses.items():
+        if not key.isdigit() or len(key) > 18:
+            raise ApiError(400, [("responses", _("ID catatan harus berupa angka."))])
+        responses[int(key)] = text
+    with service_errors():
+        services.innovation_submit(user=user, innovation=innovation, responses=responses)
+    return _fresh(request, innovation)
+
+
+@_workflow(
+    "revision",
+    "practice_request_revision",
+    "Ask for a revision (curators)",
+    "Submitted -> revision requested, with a note per field. Curators only.",
+)
+def practice_request_revision(
+    request: HttpRequest, slug: str, payload: RevisionIn
+) -> dict[str, Any]:
+    user = write_user(request, TokenScope.PRACTICES_WRITE)
+    innovation = _writable(request, slug)
+    with service_errors():
+        services.innovation_request_revision(user=user, innovation=innovation, notes=payload.notes)
+    return _fresh(request, innovation)
+
+
+@_workflow(
+    "verify",
+    "practice_verify",
+    "Verify a practice (curators)",
+    "Submitted -> verified; its editors may then publish it. Curators only.",
+)
+def practice_verify(request: HttpRequest, slug: str) -> dict[str, Any]:
+    user = write_user(request, TokenScope.PRACTICES_WRITE)
+    innovation = _writable(request, slug)
+    with service_errors():
+        services.innovation_verify(user=user, innovation=innovation)
+    return _fresh(request, innovation)
+
+
+@_workflow(
+    "publish",
+    "practice_publish",
+    "Publish a practice",
+    "Verified -> published by its editors; curators may publish from any state.",
+)
+def practice_publish(request: HttpRequest, slug: str) -> dict[str, Any]:
+    user = write_user(request, TokenScope.PRACTICES_WRITE)
+    innovation = _writable(request, slug)
+    with service_errors():
+        services.innovation_publish(user=user, innovation=innovation)
+    return _fresh(request, innovation)
+
+
+@_workflow(
+    "unpublish",
+    "practice_unpublish",
+    "Take a practice off the catalogue",
+    "Published -> draft, by its editors or curators.",
+)
+def practice_unpublish(request: HttpRequest, slug: str) -> dict[str, Any]:
+    user = write_user(request, TokenScope.PRACTICES_WRITE)
+    innovation = _writable(request, slug)
+    with service_errors():
+        services.innovation_unpublish(user=user, innovation=innovation)
+    return _fresh(request, innovation)
+
+
+@_workflow(
+    "status-check",
+    "practice_status_check",
+    'Record the yearly "still running?" check',
+    "Marks the practice berlanjut (berjalan) or vakum (berhenti) with the date of the check.",
+)
+def practice_status_check(
+    request: HttpRequest, slug: str, payload: StatusCheckIn
+) -> dict[str, Any]:
+    user = write_user(request, TokenScope.PRACTICES_WRITE)
+    innovation = _writable(request, slug)
+    with service_errors():
+        services.innovation_mark_running(
+            user=user,
+            innovation=innovation,
+            running_status=payload.running_status,
+            checked_on=payload.checked_on,
+        )
+    return _fresh(request, innovation)
+
+
+@router.get(
+    "/{slug}/history",
+    response={200: ChangeRecordPage, 400: ERROR_RESPONSES[400], **WRITE_RESPONSES},
+    openapi_extra=OPTIONAL_TOKEN,
+    url_name="practice_history",
+    summary="Change history of a practice",
+    description="Every recorded change (who, when, each field before and after), newest first. "
+    "For members of the owning organisation and curators: 401 without a session or token, "
+    "403 for others.",
+)
+def practice_history(request: HttpRequest, slug: str, page: Query[PageParams]) -> dict[str, Any]:
+    user = api_user(request)
+    if not user.is_authenticated:
+        raise ApiError(401, [(None, _("Perlu masuk terlebih dahulu."))])
+    innovation = _writable(request, slug)
+    if not innovation_policy.can_view_history(user, innovation):
+        raise ApiError(
+            403, [(None, _("Riwayat praktik hanya untuk anggota organisasi dan kurator."))]
+        )
+
+    def row(record: Any) -> dict[str, Any]:
+        return {
+            "at": record.at,
+            "action": record.action,
+            "actor": record.actor.get_username() if record.actor else None,
+            "note": record.note,
+            "changes": [
+                {
+                    "field": d.field,
+                    "label": d.label,
+                    "before": (record.before or {}).get(d.field),
+                    "after": (record.after or {}).get(d.field),
+                }
+                for d in diff_of(record)
+            ],
+        }
+
+    return paginate(request, history_of(innovation), params=page, serialize=row)

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -157,6 +158,17 @@ class InnovationForm(forms.ModelForm):
         region = cast(forms.ModelChoiceField, self.fields["region"])
         region.queryset = pemda_regions(include=self.instance.region_id)
         self.fields["title"].widget.attrs.setdefault("autocomplete", "off")
+        if creating:
+            # Similar existing practices appear under the title as it is typed (htmx).
+            self.fields["title"].widget.attrs.update(
+                {
+                    "hx-get": reverse("innovations:similar"),
+                    "hx-trigger": "input changed delay:400ms",
+                    "hx-target": "#similar-practices",
+                    "hx-sync": "this:replace",
+                    "aria-describedby": "similar-practices",
+                }
+            )
         year = self.fields["year"]
         year.widget.attrs.update({"min": MIN_YEAR, "max": max_year(), "inputmode": "numeric"})
 
@@ -201,3 +213,63 @@ class InnovationForm(forms.ModelForm):
             return
         for field, errors in error.error_dict.items():
             self.add_error(field if field in self.fields else None, errors)
+
+
+def review_field_label(name: str) -> str:
+    """The label of a field a review note may point at ("" is the general note)."""
+    if not name:
+        return str(_("Catatan umum"))
+    if name in NARRATIVE_LABELS:
+        return str(NARRATIVE_LABELS[name])
+    try:
+        field = Innovation._meta.get_field(name)
+        return str(getattr(field, "verbose_name", name)).capitalize()
+    except Exception:
+        return name
+
+
+NARRATIVE_LABELS = dict(NARRATIVE_SECTIONS)
+
+
+class ReviewForm(forms.Form):
+    """A curator's review: one optional note per field; verify, or ask for a revision."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from sebaya.innovations.services import REVIEW_FIELDS
+
+        super().__init__(*args, **kwargs)
+        for name in REVIEW_FIELDS:
+            self.fields[f"note_{name or 'general'}"] = forms.CharField(
+                label=review_field_label(name),
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def notes(self) -> dict[str, str]:
+        """{field name: note} of the filled notes ("" for the general note)."""
+        result = {}
+        for key, value in self.cleaned_data.items():
+            name = key.removeprefix("note_")
+            if value and value.strip():
+                result["" if name == "general" else name] = value
+        return result
+
+
+class RecheckForm(forms.Form):
+    """The yearly "still running?" answer."""
+
+    running_status = forms.ChoiceField(
+        label=_("Apakah praktik ini masih berjalan?"),
+        choices=[
+            ("berjalan", _("Berlanjut: masih berjalan")),
+            ("berhenti", _("Vakum: berhenti")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    checked_on = forms.DateField(
+        label=_("Diperiksa pada"),
+        required=False,
+        help_text=_("Kosongkan untuk hari ini."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

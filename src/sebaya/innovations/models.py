@@ -115,7 +115,13 @@ class RunningStatus(models.TextChoices):
 
 
 class PublicationStatus(models.TextChoices):
+    """The review workflow: draft -> submitted -> (revision -> submitted ...) -> verified ->
+    published. Only published practices are public (catalogue, search, API)."""
+
     DRAFT = "draft", _("Draf")
+    SUBMITTED = "submitted", _("Diajukan untuk ditinjau")
+    REVISION = "revision", _("Perlu revisi")
+    VERIFIED = "verified", _("Terverifikasi")
     PUBLISHED = "published", _("Terbit")
 
 
@@ -424,3 +430,42 @@ class OutcomeFigure(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class ReviewNote(models.Model):
+    """A curator's note on one field of a submitted practice, asking for a revision.
+
+    Open while the practice waits for its revision; resolved (with the editor's optional answer)
+    when the practice is submitted again.
+    """
+
+    innovation = models.ForeignKey(
+        Innovation, on_delete=models.CASCADE, related_name="review_notes"
+    )
+    field = models.CharField(
+        _("isian"), max_length=64, blank=True, help_text=_("Kosong: catatan umum.")
+    )
+    message = models.TextField(_("catatan"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("peninjau"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    response = models.TextField(_("jawaban"), blank=True)
+    resolved_at = models.DateTimeField(_("diselesaikan"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("catatan tinjauan")
+        verbose_name_plural = _("catatan tinjauan")
+
+    def __str__(self) -> str:
+        return f"{self.innovation}: {self.field or '-'}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

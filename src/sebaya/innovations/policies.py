@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 EDITING_ROLES = (Role.ADMIN, Role.EDITOR)
+SUBMITTABLE = (PublicationStatus.DRAFT, PublicationStatus.REVISION)
 
 
 def _is_curator(user: Any) -> bool:
@@ -79,8 +80,46 @@ class InnovationPolicy:
         )
 
     def can_publish(self, user: Any, innovation: Innovation) -> bool:
-        """Members who edit a practice may publish it; curators may publish any."""
+        """Curators publish any practice; its editors publish it once a curator verified it."""
+        if innovation.status == PublicationStatus.PUBLISHED:
+            return False
+        if _is_curator(user):
+            return True
+        return innovation.status == PublicationStatus.VERIFIED and self.can_edit(user, innovation)
+
+    def can_unpublish(self, user: Any, innovation: Innovation) -> bool:
+        """A published practice goes back to draft by its editors or a curator."""
+        return innovation.status == PublicationStatus.PUBLISHED and self.can_edit(user, innovation)
+
+    def can_submit(self, user: Any, innovation: Innovation) -> bool:
+        """Editors of the owning organisation submit drafts and revised practices for review."""
+        return innovation.status in SUBMITTABLE and self.can_edit(user, innovation)
+
+    def can_review(self, user: Any, innovation: Innovation) -> bool:
+        """Curators review submitted practices: verify them or ask for a revision."""
+        return innovation.status == PublicationStatus.SUBMITTED and _is_curator(user)
+
+    def can_recheck(self, user: Any, innovation: Innovation) -> bool:
+        """The yearly "still running?" check: whoever may edit the practice."""
         return self.can_edit(user, innovation)
+
+    def can_view_history(self, user: Any, innovation: Innovation) -> bool:
+        """Every member of the owning organisation (any role) and curators."""
+        if _is_curator(user):
+            return True
+        return (
+            innovation.organisation_id is not None
+            and innovation.organisation_id in member_organisation_ids(user)
+        )
+
+    def can_review_any(self, user: Any) -> bool:
+        return _is_curator(user)
+
+    def reviewable(self, user: Any) -> QuerySet:
+        """The review queue: submitted practices, for curators only."""
+        if not _is_curator(user):
+            return Innovation.objects.none()
+        return Innovation.objects.filter(status=PublicationStatus.SUBMITTED)
 
     def can_delete(self, user: Any, innovation: Innovation) -> bool:
         """Deleting loses history: drafts by their editors, anything by curators."""

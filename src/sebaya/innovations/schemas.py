@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -223,3 +224,106 @@ class PracticeDetail(PracticeListItem):
     )
     published_at: datetime.datetime | None
     updated_at: datetime.datetime
+
+
+# --- Writes -----------------------------------------------------------------------------------
+
+_MAX_YEAR = datetime.date.today().year + 1
+Text = Annotated[CleanStr, Field(max_length=20_000)]
+ShortText = Annotated[CleanStr, Field(max_length=300)]
+UrlText = Annotated[CleanStr, Field(max_length=500)]
+Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{1,140}$")]
+RegionCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9.]{1,16}$")]
+UrusanCode = Annotated[str, Field(pattern=r"^[0-9A-Za-z.]{1,8}$")]
+SdgNumber = Annotated[int, Field(ge=1, le=17)]
+
+
+class PracticeFields(Schema):
+    """Fields a writer may set. Absent means unchanged (update) or empty (create)."""
+
+    summary: Text | None = Field(None, description="One or two sentences; needed to submit.")
+    overview: Text | None = None
+    website: UrlText | None = Field(None, description="http(s) address.")
+    video_url: UrlText | None = Field(None, description="http(s) address.")
+    opd_name: Annotated[CleanStr, Field(max_length=200)] | None = None
+    collaborators: Text | None = None
+    sdg_targets: Annotated[CleanStr, Field(max_length=200)] | None = None
+    bentuk: Bentuk | None = Field(None, description="null clears it.")
+    jenis: Jenis | None = Field(None, description="null clears it.")
+    inisiator: Inisiator | None = Field(None, description="null clears it.")
+    year: int | None = Field(None, ge=1945, le=_MAX_YEAR, description="Year it started.")
+    year_note: ShortText | None = None
+    stage: Stage | None = Field(None, description="null clears it.")
+    problem: Text | None = None
+    novelty: Text | None = None
+    how_it_works: Text | None = None
+    legal_basis: Text | None = None
+    goals: Text | None = None
+    benefits: Text | None = None
+    results: Text | None = None
+    partners: Text | None = None
+    beneficiaries: Text | None = None
+    challenges: Text | None = None
+    success_conditions: Text | None = None
+    replication_notes: Text | None = None
+    lessons: Text | None = None
+    themes: list[Slug] | None = Field(None, max_length=50, description="Theme slugs (all).")
+    urusan: list[UrusanCode] | None = Field(None, max_length=50, description="Urusan codes.")
+    sdgs: list[SdgNumber] | None = Field(None, max_length=17, description="SDG numbers.")
+    region: RegionCode | None = Field(
+        None, description="Kemendagri code of the owner region; default: the organisation's."
+    )
+
+
+class PracticeCreate(PracticeFields):
+    title: Annotated[CleanStr, Field(min_length=1, max_length=300)]
+    organisation: Slug | None = Field(
+        None,
+        description="Slug of the owning organisation; the caller must be its editor or admin "
+        "(curators may leave it out).",
+    )
+
+
+class PracticeUpdate(PracticeFields):
+    title: Annotated[CleanStr, Field(min_length=1, max_length=300)] | None = None
+
+
+class SubmitIn(Schema):
+    responses: dict[str, Annotated[CleanStr, Field(max_length=5000)]] = Field(
+        default_factory=dict,
+        description="Optional answers to the open review notes, by note id.",
+    )
+
+
+class RevisionIn(Schema):
+    notes: dict[str, Annotated[CleanStr, Field(max_length=5000)]] = Field(
+        description='A note per field name (`""` for a general note); at least one.'
+    )
+
+
+class StatusCheckIn(Schema):
+    running_status: Literal["berjalan", "berhenti", "berlanjut", "vakum"] = Field(
+        description="`berlanjut` (= berjalan) or `vakum` (= berhenti)."
+    )
+    checked_on: datetime.date | None = Field(
+        None, description="Date of the check; today when absent. Not in the future."
+    )
+
+
+class ChangeOut(Schema):
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+
+class ChangeRecordOut(Schema):
+    at: datetime.datetime
+    action: str = Field(description="create, update, delete or status.")
+    actor: str | None = Field(description="Username; null for the system (imports, commands).")
+    note: str
+    changes: list[ChangeOut]
+
+
+class ChangeRecordPage(PageBase):
+    results: list[ChangeRecordOut]

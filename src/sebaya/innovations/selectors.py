@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import difflib
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -13,6 +16,7 @@ from sebaya.innovations.models import (
     Innovation,
     Jenis,
     Link,
+    PublicationStatus,
     Stage,
     Theme,
 )
@@ -182,3 +186,102 @@ def catalogue_facets(*, user: Any, filters: CatalogueFilters) -> CatalogueFacets
         .values_list("province_code", "n")
     )
     return CatalogueFacets(themes=dict(theme_rows), provinces=dict(province_rows))
+
+
+def practices_due_for_recheck(
+    *, user: Any | None = None, today: datetime.date | None = None
+) -> QuerySet[Innovation]:
+    """Published practices never checked or last checked a year ago or more, oldest first.
+
+    With a user, only those they may edit (the ones they can answer for); without, all of them
+    (the periodic task and the command).
+    """
+    from sebaya.innovations.services import recheck_due_since
+
+    due = Q(status_checked_on__isnull=True) | Q(status_checked_on__lte=recheck_due_since(today))
+    qs = Innovation.objects.all() if user is None else innovation_policy.editable(user)
+    return (
+        qs.filter(due, status=PublicationStatus.PUBLISHED)
+        .select_related("organisation", "region")
+        .order_by(F("status_checked_on").asc(nulls_first=True), "title", "pk")
+    )
+
+
+def review_queue(*, user: Any) -> QuerySet[Innovation]:
+    """Submitted practices waiting for a curator, oldest submission first."""
+    return (
+        innovation_policy.reviewable(user)
+        .select_related("organisation", "region")
+        .order_by("updated_at", "pk")
+    )
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Words too common in practice titles to tell two practices apart.
+_COMMON_TITLE_WORDS = frozenset(
+    [
+        "dan",
+        "di",
+        "ke",
+        "dari",
+        "untuk",
+        "yang",
+        "dengan",
+        "dalam",
+        "pada",
+        "program",
+        "inovasi",
+        "layanan",
+        "gerakan",
+        "kabupaten",
+        "kota",
+        "provinsi",
+        "desa",
+        "masyarakat",
+        "berbasis",
+        "melalui",
+    ]
+)
+SIMILAR_MIN_SCORE = 0.34
+
+
+def _title_words(text: str) -> list[str]:
+    return [
+        w
+        for w in dict.fromkeys(_WORD.findall(text.casefold()))
+        if len(w) >= 3 and w not in _COMMON_TITLE_WORDS
+    ]
+
+
+def similar_practices(
+    *, user: Any, title: str, exclude_pk: int | None = None, limit: int = 5
+) -> list[tuple[Innovation, float]]:
+    """Practices the user may see whose titles resemble `title`, most alike first.
+
+    Shown while someone writes a new practice, so they find an existing record before making
+    a duplicate. The score blends the share of the typed title's distinctive words found in
+    the other title with the two titles' character similarity (0 to 1).
+    """
+    words = _title_words(title[:300])
+    if not words:
+        return []
+    longest = sorted(words, key=len, reverse=True)[:6]
+    match = Q()
+    for word in longest:
+        match |= Q(title__icontains=word)
+    candidates = innovation_policy.visible(user).filter(match)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    typed = " ".join(words)
+    scored = []
+    for innovation in candidates.select_related("region").order_by("pk")[:200]:
+        theirs = _title_words(innovation.title)
+        if not theirs:
+            continue
+        shared = len(set(words) & set(theirs)) / len(set(words) | set(theirs))
+        shape = difflib.SequenceMatcher(a=typed, b=" ".join(theirs), autojunk=False).ratio()
+        score = round(0.6 * shared + 0.4 * shape, 3)
+        if score >= SIMILAR_MIN_SCORE:
+            scored.append((innovation, score))
+    scored.sort(key=lambda pair: (-pair[1], pair[0].title))
+    return scored[:limit]

@@ -13,12 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sebaya.accounts.models import Organisation
+from sebaya.core.errors import Conflict
 from sebaya.core.slugs import unique_slug as core_unique_slug
+from sebaya.history.models import ChangeAction
+from sebaya.history.services import record_change, snapshot
 from sebaya.innovations.models import (
+    NARRATIVE_SECTIONS,
     Innovation,
     Link,
     LinkKind,
     PublicationStatus,
+    ReviewNote,
+    RunningStatus,
     SdgGoal,
     Theme,
     Urusan,
@@ -41,7 +47,31 @@ IMPORT_OWNED_FIELDS = ("title", "summary", "year", "sector", "region")
 # Set by an import only when its file has the column.
 IMPORT_CLASSIFICATION_FIELDS = ("stage", "jenis", "bentuk", "inisiator")
 # Paths under /praktik/ that are pages, not practices: a practice must never get these slugs.
-RESERVED_SLUGS = frozenset({"kelola", "baru"})
+RESERVED_SLUGS = frozenset({"kelola", "baru", "tinjauan", "periksa", "mirip"})
+# Fields a reviewer may attach a note to ("" is a general note), in the form's order.
+REVIEW_FIELDS: tuple[str, ...] = (
+    "",
+    "title",
+    "summary",
+    "overview",
+    "region",
+    "organisation",
+    "opd_name",
+    "website",
+    "themes",
+    "urusan",
+    "sdgs",
+    "bentuk",
+    "jenis",
+    "inisiator",
+    "year",
+    "stage",
+    "running_status",
+    "status_checked_on",
+    *(name for name, _label in NARRATIVE_SECTIONS),
+)
+# A year without a check makes a practice due for the "still running?" question again.
+RECHECK_AFTER = datetime.timedelta(days=365)
 
 ImportAction = Literal["created", "updated", "unchanged"]
 
@@ -143,6 +173,9 @@ def innovation_create(
     _validate(innovation)
     innovation.save()
     _set_m2m(innovation, m2m)
+    record_change(
+        actor=user, instance=innovation, action=ChangeAction.CREATE, after=snapshot(innovation)
+    )
     return innovation
 
 
@@ -153,38 +186,225 @@ def innovation_update(*, user: Any, innovation: Innovation, **fields: Any) -> In
         raise _deny(_("Anda tidak berhak mengubah praktik ini."))
     if "organisation" in fields and not innovation_policy.can_create(user, fields["organisation"]):
         raise _deny(_("Anda tidak berhak memindahkan praktik ke organisasi tersebut."))
+    before = snapshot(innovation)
     m2m = _apply(innovation, fields)
     _validate(innovation)
     innovation.save()
     _set_m2m(innovation, m2m)
+    after = snapshot(innovation)
+    note = ""
+    if (
+        innovation.status == PublicationStatus.VERIFIED
+        and before != after
+        and not innovation_policy.can_review_any(user)
+    ):
+        # What a curator verified is not what would be published any more: review it again.
+        innovation.status = PublicationStatus.SUBMITTED
+        innovation.save(update_fields=["status", "updated_at"])
+        after["status"] = innovation.status
+        note = _("Diubah setelah diverifikasi: diajukan ulang untuk ditinjau.")
+    record_change(
+        actor=user,
+        instance=innovation,
+        action=ChangeAction.UPDATE,
+        before=before,
+        after=after,
+        note=note,
+    )
     return innovation
+
+
+def _set_status(
+    innovation: Innovation, status: str, *, user: Any, note: str = "", **extra: Any
+) -> Innovation:
+    before = snapshot(innovation, fields=["status", "published_at", *extra])
+    innovation.status = status
+    for name, value in extra.items():
+        setattr(innovation, name, value)
+    innovation.save(update_fields=["status", *extra, "updated_at"])
+    record_change(
+        actor=user,
+        instance=innovation,
+        action=ChangeAction.STATUS,
+        before=before,
+        after=snapshot(innovation, fields=["status", "published_at", *extra]),
+        note=note,
+    )
+    return innovation
+
+
+def _require_summary(innovation: Innovation, message: str) -> None:
+    if not innovation.summary.strip():
+        raise ValidationError({"summary": [message]})
+
+
+@transaction.atomic
+def innovation_submit(
+    *, user: Any, innovation: Innovation, responses: dict[int, str] | None = None
+) -> Innovation:
+    """Submit a draft (or a revised practice) for review; answers close the open review notes.
+
+    `responses` maps open ReviewNote ids to the editor's answer (optional, per note).
+    """
+    if not innovation_policy.can_edit(user, innovation):
+        raise _deny(_("Anda tidak berhak mengajukan praktik ini."))
+    if innovation.status not in (PublicationStatus.DRAFT, PublicationStatus.REVISION):
+        raise Conflict(
+            {
+                "status": [
+                    _(
+                        "Hanya draf atau praktik yang perlu revisi yang dapat diajukan; status "
+                        "sekarang: %(status)s."
+                    )
+                    % {"status": innovation.get_status_display()}
+                ]
+            }
+        )
+    _require_summary(innovation, _("Ringkasan wajib diisi sebelum praktik diajukan."))
+    _validate(innovation)
+    now = timezone.now()
+    answers = {int(k): (v or "").strip() for k, v in (responses or {}).items()}
+    for note in innovation.review_notes.filter(resolved_at__isnull=True):
+        note.response = answers.get(note.pk, note.response)
+        note.resolved_at = now
+        note.save(update_fields=["response", "resolved_at"])
+    return _set_status(innovation, PublicationStatus.SUBMITTED, user=user)
+
+
+@transaction.atomic
+def innovation_request_revision(
+    *, user: Any, innovation: Innovation, notes: dict[str, str]
+) -> list[ReviewNote]:
+    """A curator sends a submitted practice back with notes per field ("" = general note)."""
+    if not innovation_policy.can_review_any(user):
+        raise _deny(_("Hanya kurator yang meninjau praktik."))
+    if innovation.status != PublicationStatus.SUBMITTED:
+        raise Conflict({"status": [_("Hanya praktik yang diajukan yang dapat ditinjau.")]})
+    cleaned = {field: (text or "").strip() for field, text in notes.items()}
+    unknown = [field for field in cleaned if field not in REVIEW_FIELDS]
+    if unknown:
+        raise ValidationError(
+            {"notes": [_("Isian tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))}]}
+        )
+    cleaned = {field: text for field, text in cleaned.items() if text}
+    if not cleaned:
+        raise ValidationError({"notes": [_("Tulis setidaknya satu catatan revisi.")]})
+    too_long = [field or "-" for field, text in cleaned.items() if len(text) > 5000]
+    if too_long:
+        raise ValidationError({"notes": [_("Catatan paling panjang 5.000 karakter.")]})
+    author = user if getattr(user, "is_authenticated", False) else None
+    created = [
+        ReviewNote.objects.create(innovation=innovation, field=field, message=text, author=author)
+        for field, text in sorted(cleaned.items(), key=lambda item: REVIEW_FIELDS.index(item[0]))
+    ]
+    _set_status(
+        innovation,
+        PublicationStatus.REVISION,
+        user=user,
+        note=_("%(n)d catatan revisi.") % {"n": len(created)},
+    )
+    return created
+
+
+@transaction.atomic
+def innovation_verify(*, user: Any, innovation: Innovation) -> Innovation:
+    """A curator confirms a submitted practice; its editors may then publish it."""
+    if not innovation_policy.can_review_any(user):
+        raise _deny(_("Hanya kurator yang meninjau praktik."))
+    if innovation.status != PublicationStatus.SUBMITTED:
+        raise Conflict({"status": [_("Hanya praktik yang diajukan yang dapat diverifikasi.")]})
+    return _set_status(innovation, PublicationStatus.VERIFIED, user=user)
+
+
+@transaction.atomic
+def innovation_mark_running(
+    *,
+    user: Any | None,
+    innovation: Innovation,
+    running_status: str,
+    checked_on: datetime.date | None = None,
+) -> Innovation:
+    """The yearly "still running?" answer: berlanjut (berjalan) or vakum (berhenti), dated.
+
+    `user=None` is the system (the `sebaya recheck` command).
+    """
+    if user is not None and not innovation_policy.can_recheck(user, innovation):
+        raise _deny(_("Anda tidak berhak memeriksa status praktik ini."))
+    running_status = RUNNING_ALIASES.get(running_status, running_status)
+    if running_status not in (RunningStatus.RUNNING, RunningStatus.STOPPED):
+        raise ValidationError(
+            {"running_status": [_("Pilih berlanjut (masih berjalan) atau vakum (berhenti).")]}
+        )
+    checked_on = checked_on or timezone.localdate()
+    if checked_on > timezone.localdate():
+        raise ValidationError({"checked_on": [_("Tanggal pemeriksaan tidak boleh di masa depan.")]})
+    if innovation.status_checked_on and checked_on < innovation.status_checked_on:
+        raise ValidationError(
+            {
+                "checked_on": [
+                    _("Sudah ada pemeriksaan yang lebih baru (%(date)s).")
+                    % {"date": innovation.status_checked_on.isoformat()}
+                ]
+            }
+        )
+    fields = ["running_status", "status_checked_on"]
+    before = snapshot(innovation, fields=fields)
+    innovation.running_status = running_status
+    innovation.status_checked_on = checked_on
+    innovation.save(update_fields=[*fields, "updated_at"])
+    record_change(
+        actor=user,
+        instance=innovation,
+        action=ChangeAction.UPDATE,
+        before=before,
+        after=snapshot(innovation, fields=fields),
+        note=_("Pemeriksaan tahunan: masih berjalan?"),
+    )
+    return innovation
+
+
+# The words of the yearly check (berlanjut / vakum) for the stored values.
+RUNNING_ALIASES = {"berlanjut": RunningStatus.RUNNING, "vakum": RunningStatus.STOPPED}
+
+
+def recheck_due_since(today: datetime.date | None = None) -> datetime.date:
+    """Practices last checked on or before this date (or never) are due for the check."""
+    return (today or timezone.localdate()) - RECHECK_AFTER
 
 
 @transaction.atomic
 def innovation_publish(*, user: Any, innovation: Innovation) -> Innovation:
-    if not innovation_policy.can_publish(user, innovation):
-        raise _deny(_("Anda tidak berhak menerbitkan praktik ini."))
     if innovation.status == PublicationStatus.PUBLISHED:
+        if not innovation_policy.can_edit(user, innovation):
+            raise _deny(_("Anda tidak berhak menerbitkan praktik ini."))
         return innovation
-    if not innovation.summary.strip():
-        raise ValidationError({"summary": [_("Ringkasan wajib diisi sebelum praktik terbit.")]})
+    if not innovation_policy.can_publish(user, innovation):
+        if innovation_policy.can_edit(user, innovation):
+            raise Conflict(
+                {
+                    "status": [
+                        _(
+                            "Praktik terbit setelah diverifikasi kurator; ajukan dulu untuk "
+                            "ditinjau."
+                        )
+                    ]
+                }
+            )
+        raise _deny(_("Anda tidak berhak menerbitkan praktik ini."))
+    _require_summary(innovation, _("Ringkasan wajib diisi sebelum praktik terbit."))
     _validate(innovation)
-    innovation.status = PublicationStatus.PUBLISHED
-    innovation.published_at = timezone.now()
-    innovation.save(update_fields=["status", "published_at", "updated_at"])
-    return innovation
+    return _set_status(
+        innovation, PublicationStatus.PUBLISHED, user=user, published_at=timezone.now()
+    )
 
 
 @transaction.atomic
 def innovation_unpublish(*, user: Any, innovation: Innovation) -> Innovation:
-    if not innovation_policy.can_publish(user, innovation):
+    if not innovation_policy.can_edit(user, innovation):
         raise _deny(_("Anda tidak berhak menarik praktik ini dari terbitan."))
-    if innovation.status == PublicationStatus.DRAFT:
+    if innovation.status != PublicationStatus.PUBLISHED:
         return innovation
-    innovation.status = PublicationStatus.DRAFT
-    innovation.published_at = None
-    innovation.save(update_fields=["status", "published_at", "updated_at"])
-    return innovation
+    return _set_status(innovation, PublicationStatus.DRAFT, user=user, published_at=None)
 
 
 @transaction.atomic
@@ -193,7 +413,17 @@ def innovation_delete(*, user: Any, innovation: Innovation) -> None:
         raise _deny(
             _("Anda tidak berhak menghapus praktik ini; praktik terbit hanya dihapus kurator.")
         )
+    before = snapshot(innovation)
+    pk = innovation.pk
     innovation.delete()
+    record_change(
+        actor=user,
+        model=Innovation._meta.label_lower,
+        object_id=pk,
+        object_repr=innovation.title,
+        action=ChangeAction.DELETE,
+        before=before,
+    )
 
 
 @transaction.atomic
@@ -243,6 +473,7 @@ def innovation_upsert_from_import(
         .first()
     )
     changed = False
+    before = snapshot(innovation) if innovation is not None else {}
     if innovation is None:
         innovation = Innovation(
             source=source,
@@ -276,6 +507,15 @@ def innovation_upsert_from_import(
         changed = True
     if action == "updated" and not changed:
         action = "unchanged"
+    if action != "unchanged":
+        record_change(
+            actor=user,
+            instance=innovation,
+            action=ChangeAction.CREATE if action == "created" else ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(innovation),
+            note=_("Impor dari %(source)s") % {"source": source},
+        )
     return UpsertResult(innovation=innovation, action=action)
 
 
@@ -340,3 +580,61 @@ def _add_links(innovation: Innovation, urls: Iterable[str], kind: str = LinkKind
         position += 1
         added = True
     return added
+
+
+@dataclass(frozen=True)
+class RecheckReminders:
+    due: int  # practices due for the check
+    emails: int  # messages sent (one per editor with an address, listing their practices)
+
+
+def send_recheck_reminders(*, today: datetime.date | None = None) -> RecheckReminders:
+    """Ask the editors of practices due for the yearly check whether they still run.
+
+    One message per editor or org admin with an e-mail address, listing their organisations'
+    due practices with the page where they answer. Practices without an organisation wait on
+    the curators' list (`sebaya recheck`, /praktik/periksa/).
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from sebaya.accounts.models import Membership
+    from sebaya.innovations.policies import EDITING_ROLES
+    from sebaya.innovations.selectors import practices_due_for_recheck
+
+    due = list(practices_due_for_recheck(today=today).filter(organisation__isnull=False))
+    by_org: dict[int, list[Innovation]] = {}
+    for innovation in due:
+        by_org.setdefault(innovation.organisation_id or 0, []).append(innovation)
+    per_user: dict[str, list[Innovation]] = {}
+    for email, org_id in (
+        Membership.objects.filter(organisation_id__in=by_org, role__in=EDITING_ROLES)
+        .exclude(user__email="")
+        .filter(user__is_active=True)
+        .values_list("user__email", "organisation_id")
+    ):
+        per_user.setdefault(email, []).extend(by_org[org_id])
+    base = settings.SEBAYA_SITE_URL.rstrip("/")
+    sent = 0
+    for email, practices in sorted(per_user.items()):
+        lines = [
+            f"- {p.title}: {base}{reverse('innovations:recheck', kwargs={'slug': p.slug})}"
+            for p in practices
+        ]
+        body = (
+            _(
+                "Apakah praktik berikut masih berjalan? Tandai berlanjut atau vakum, dengan "
+                "tanggal pemeriksaannya:"
+            )
+            + "\n\n"
+            + "\n".join(lines)
+        )
+        sent += send_mail(
+            _("Sebaya: pemeriksaan tahunan praktik"),
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [email],
+            fail_silently=True,
+        )
+    return RecheckReminders(due=len(due), emails=sent)

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sebaya.accounts.models import Organisation
-from sebaya.innovations.forms import InnovationForm
+from sebaya.history.selectors import diff_of, history_of
+from sebaya.innovations.forms import InnovationForm, RecheckForm, ReviewForm, review_field_label
 from sebaya.innovations.models import AwardProgramme, Innovation, Jenis, Stage, Theme, Urusan
 from sebaya.innovations.policies import editable_organisation_ids, innovation_policy
 from sebaya.innovations.selectors import (
@@ -24,14 +25,21 @@ from sebaya.innovations.selectors import (
     catalogue_facets,
     innovation_detail,
     innovation_list,
+    practices_due_for_recheck,
     practices_to_manage,
+    review_queue,
+    similar_practices,
 )
 from sebaya.innovations.services import (
     innovation_create,
     innovation_delete,
+    innovation_mark_running,
     innovation_publish,
+    innovation_request_revision,
+    innovation_submit,
     innovation_unpublish,
     innovation_update,
+    innovation_verify,
 )
 from sebaya.learning.selectors import adopting_region_counts, attach_adopting_region_counts
 from sebaya.regions.models import Region, RegionLevel
@@ -103,6 +111,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "whatsapp_url": f"https://wa.me/?text={quote(share_text)}",
             "can_edit": innovation_policy.can_edit(request.user, innovation),
             "adopting_regions": adopting_region_counts([innovation.pk]).get(innovation.pk, 0),
+            "can_view_history": innovation_policy.can_view_history(request.user, innovation),
         },
     )
 
@@ -171,7 +180,12 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "innovations/form.html",
-        {"form": form, "heading": _("Praktik baru"), "organisation": organisation},
+        {
+            "form": form,
+            "heading": _("Praktik baru"),
+            "organisation": organisation,
+            "similar_url": True,
+        },
     )
 
 
@@ -212,10 +226,27 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "heading": heading,
             "innovation": innovation,
-            "can_publish": innovation_policy.can_publish(request.user, innovation),
-            "can_delete": innovation_policy.can_delete(request.user, innovation),
+            **_workflow_context(request, innovation),
         },
     )
+
+
+def _workflow_context(request: HttpRequest, innovation: Innovation) -> dict[str, object]:
+    open_notes = list(innovation.review_notes.filter(resolved_at__isnull=True))
+    by_field: dict[str, list[object]] = {}
+    for note in open_notes:
+        by_field.setdefault(note.field, []).append(note)
+    user = request.user
+    return {
+        "can_publish": innovation_policy.can_publish(user, innovation),
+        "can_unpublish": innovation_policy.can_unpublish(user, innovation),
+        "can_submit": innovation_policy.can_submit(user, innovation),
+        "can_review": innovation_policy.can_review(user, innovation),
+        "can_delete": innovation_policy.can_delete(user, innovation),
+        "can_recheck": innovation_policy.can_recheck(user, innovation),
+        "open_notes": [(note, review_field_label(note.field)) for note in open_notes],
+        "review_notes": by_field,
+    }
 
 
 @login_required
@@ -238,6 +269,146 @@ def unpublish(request: HttpRequest, slug: str) -> HttpResponse:
     innovation_unpublish(user=request.user, innovation=innovation)
     messages.success(request, _("Praktik ditarik dari terbitan dan kembali menjadi draf."))
     return redirect("innovations:edit", slug=innovation.slug)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Submit for review; the form carries optional answers to the open review notes."""
+    innovation = _practice_to_edit(request, slug)
+    responses = {}
+    for note in innovation.review_notes.filter(resolved_at__isnull=True):
+        answer = str(request.POST.get(f"response_{note.pk}", ""))[:5000]
+        if answer.strip():
+            responses[note.pk] = answer
+    try:
+        innovation_submit(user=request.user, innovation=innovation, responses=responses)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Praktik diajukan; kurator akan meninjaunya."))
+    return redirect("innovations:edit", slug=innovation.slug)
+
+
+def _visible_or_404(request: HttpRequest, slug: str) -> Innovation:
+    innovation = get_object_or_404(
+        Innovation.objects.select_related("organisation", "region"), slug=slug
+    )
+    if not innovation_policy.can_view(request.user, innovation):
+        raise Http404(_("Praktik tidak ditemukan."))
+    return innovation
+
+
+@login_required
+def review(request: HttpRequest, slug: str) -> HttpResponse:
+    """A curator reviews a submitted practice: notes per field, then verify or send back."""
+    innovation = _visible_or_404(request, slug)
+    if not innovation_policy.can_review_any(request.user):
+        raise PermissionDenied(_("Hanya kurator yang meninjau praktik."))
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("decision") == "verify":
+                innovation_verify(user=request.user, innovation=innovation)
+                messages.success(
+                    request, _("Praktik terverifikasi; editornya kini dapat menerbitkannya.")
+                )
+            else:
+                innovation_request_revision(
+                    user=request.user, innovation=innovation, notes=form.notes()
+                )
+                messages.success(request, _("Permintaan revisi terkirim ke organisasi pemilik."))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return redirect("innovations:review_queue")
+    return render(
+        request,
+        "innovations/review.html",
+        {
+            "innovation": innovation,
+            "form": form,
+            "can_review": innovation_policy.can_review(request.user, innovation),
+            "past_notes": [
+                (note, review_field_label(note.field))
+                for note in innovation.review_notes.order_by("-created_at", "-pk")
+            ],
+        },
+    )
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    if not innovation_policy.can_review_any(request.user):
+        raise PermissionDenied(_("Hanya kurator yang meninjau praktik."))
+    page = Paginator(review_queue(user=request.user), MANAGE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "innovations/review_queue.html", {"page": page})
+
+
+@login_required
+def recheck(request: HttpRequest, slug: str) -> HttpResponse:
+    """The yearly "still running?" check of one practice."""
+    innovation = _visible_or_404(request, slug)
+    if not innovation_policy.can_recheck(request.user, innovation):
+        raise PermissionDenied(_("Anda tidak berhak memeriksa status praktik ini."))
+    form = RecheckForm(
+        request.POST if request.method == "POST" else None,
+        initial={"running_status": innovation.running_status},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            innovation_mark_running(
+                user=request.user,
+                innovation=innovation,
+                running_status=form.cleaned_data["running_status"],
+                checked_on=form.cleaned_data["checked_on"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Status berjalan tersimpan."))
+            return redirect("innovations:recheck_list")
+    return render(request, "innovations/recheck.html", {"innovation": innovation, "form": form})
+
+
+@login_required
+def recheck_list(request: HttpRequest) -> HttpResponse:
+    """Practices the user may answer for whose "still running?" check is a year old or more."""
+    page = Paginator(practices_due_for_recheck(user=request.user), MANAGE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "innovations/recheck_list.html", {"page": page})
+
+
+HISTORY_PAGE_SIZE = 20
+
+
+@login_required
+def history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every recorded change of the practice, each as a per-field difference."""
+    innovation = _visible_or_404(request, slug)
+    if not innovation_policy.can_view_history(request.user, innovation):
+        raise PermissionDenied(_("Riwayat praktik hanya untuk anggota organisasi dan kurator."))
+    page = Paginator(history_of(innovation), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "innovations/history.html",
+        {"innovation": innovation, "page": page, "entries": [(r, diff_of(r)) for r in page]},
+    )
+
+
+@login_required
+def similar(request: HttpRequest) -> HttpResponse:
+    """Existing practices resembling the title being typed (the new-practice form asks, htmx)."""
+    title = str(request.GET.get("title", ""))[:300]
+    return render(
+        request,
+        "innovations/_similar.html",
+        {"similar": similar_practices(user=request.user, title=title), "title": title},
+    )
 
 
 @login_required

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -18,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sebaya.core.imports import RowError, person_level_columns, person_level_message
+from sebaya.history.models import ChangeAction
+from sebaya.history.services import build_change, record_change, record_changes, snapshot
 from sebaya.regions.models import (
     Indicator,
     Observation,
@@ -226,10 +229,25 @@ def sync_indicator_definitions() -> dict[str, Indicator]:
             "display_order": definition.display_order,
         }
         indicator, created = Indicator.objects.get_or_create(slug=definition.slug, defaults=values)
-        if not created and any(getattr(indicator, k) != v for k, v in values.items()):
+        if created:
+            record_change(
+                actor=None,
+                instance=indicator,
+                action=ChangeAction.CREATE,
+                after=snapshot(indicator),
+            )
+        elif any(getattr(indicator, k) != v for k, v in values.items()):
+            old = snapshot(indicator)
             for key, value in values.items():
                 setattr(indicator, key, value)
             indicator.save()
+            record_change(
+                actor=None,
+                instance=indicator,
+                action=ChangeAction.UPDATE,
+                before=old,
+                after=snapshot(indicator),
+            )
     return {indicator.slug: indicator for indicator in Indicator.objects.all()}
 
 
@@ -382,6 +400,7 @@ def import_indicator_rows(
     skip_invalid: bool = False,
     resolver: RegionResolver | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    user: Any | None = None,
 ) -> ImportReport:
     """Validate every row, then create or update their observations in one transaction.
 
@@ -429,11 +448,13 @@ def import_indicator_rows(
         report.skipped = 0
         return report
     with transaction.atomic():
-        _write(valid, report, dry_run=dry_run)
+        _write(valid, report, dry_run=dry_run, user=user)
     return report
 
 
-def _write(valid: list[_ValidRow], report: ImportReport, *, dry_run: bool) -> None:
+def _write(
+    valid: list[_ValidRow], report: ImportReport, *, dry_run: bool, user: Any | None = None
+) -> None:
     existing: dict[tuple[int, str, str, str], Observation] = {}
     if valid:
         for found in Observation.objects.filter(
@@ -446,6 +467,7 @@ def _write(valid: list[_ValidRow], report: ImportReport, *, dry_run: bool) -> No
 
     to_create: list[_ValidRow] = []
     to_update: list[Observation] = []
+    before: dict[int, dict[str, Any]] = {}
     for row in valid:
         observation = existing.get(row.key)
         if observation is None:
@@ -462,6 +484,7 @@ def _write(valid: list[_ValidRow], report: ImportReport, *, dry_run: bool) -> No
         if all(getattr(observation, k) == v for k, v in new.items()):
             report.unchanged += 1
             continue
+        before[observation.pk] = snapshot(observation, fields=OBSERVATION_TRACKED)
         for name, value in new.items():
             setattr(observation, name, value)
         to_update.append(observation)
@@ -472,7 +495,7 @@ def _write(valid: list[_ValidRow], report: ImportReport, *, dry_run: bool) -> No
     indicators = sync_indicator_definitions()
     if not (to_create or to_update):
         return
-    Observation.objects.bulk_create(
+    created = Observation.objects.bulk_create(
         [
             Observation(
                 region=row.region,
@@ -507,7 +530,59 @@ def _write(valid: list[_ValidRow], report: ImportReport, *, dry_run: bool) -> No
         ],
         batch_size=500,
     )
+    _record_history(created, to_update, before, user=user)
     report.written = True
+
+
+OBSERVATION_TRACKED = (
+    "region",
+    "indicator",
+    "period",
+    "value",
+    "unit",
+    "source_url",
+    "note",
+    "series_break",
+)
+
+
+def _record_history(
+    created: list[Observation],
+    updated: list[Observation],
+    before: dict[int, dict[str, Any]],
+    *,
+    user: Any | None,
+) -> None:
+    """One change record per observation created or changed (history.record_changes)."""
+
+    def label(o: Observation) -> str:
+        return f"{o.indicator.slug} {o.region.code} {o.period}"
+
+    record_changes(
+        [
+            build_change(
+                actor=user,
+                instance=o,
+                object_repr=label(o),
+                action=ChangeAction.CREATE,
+                after=snapshot(o, fields=OBSERVATION_TRACKED),
+                note=_("Impor indikator"),
+            )
+            for o in created
+        ]
+        + [
+            build_change(
+                actor=user,
+                instance=o,
+                object_repr=label(o),
+                action=ChangeAction.UPDATE,
+                before=before[o.pk],
+                after=snapshot(o, fields=OBSERVATION_TRACKED),
+                note=_("Impor indikator"),
+            )
+            for o in updated
+        ]
+    )
 
 
 def _header_errors(header: list[str]) -> list[RowError]:

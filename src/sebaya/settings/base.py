@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "sebaya.search",
     "sebaya.learning",
     "sebaya.exchange",
+    "sebaya.history",
     "sebaya.api",
 ]
 
@@ -192,4 +193,8 @@ SEBAYA_IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # evidence or material file accepted; the address used in e-mailed links.
 SEBAYA_LEARNING_STALLED_DAYS = env_int("LEARNING_STALLED_DAYS", 60)
 SEBAYA_UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# API rate limits per caller (token, user or address) and minute; 0 turns a limit off.
+SEBAYA_API_WRITES_PER_MINUTE = env_int("API_WRITES_PER_MINUTE", 60)
+SEBAYA_API_TOKEN_READS_PER_MINUTE = env_int("API_TOKEN_READS_PER_MINUTE", 600)
+# The site's public address, for links in e-mails sent outside a request (reminders).
 SEBAYA_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -222,3 +222,19 @@ def line_chart(series: IndicatorSeries, title: str = "") -> SafeString:
 def get_item(mapping: dict[str, Any] | None, key: str) -> Any:
     """mapping[key] in a template, None when absent."""
     return (mapping or {}).get(key)
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str | None) -> SafeString:
+    """User text written in markdown, rendered and sanitised (sebaya.core.markup)."""
+    from sebaya.core.markup import render_markdown
+
+    return render_markdown(text)
+
+
+@register.filter
+def safe_href(url: str | None) -> str:
+    """A user-supplied link only if it is http(s), mailto or relative; otherwise empty."""
+    from sebaya.core.markup import safe_url
+
+    return safe_url(url)
