@@ -199,3 +199,38 @@ def test_api_lists_run_the_same_queries_for_few_and_many_rows(world, client):
 
     few = grow(0, 2)
     assert grow(2, 10) == few
+
+
+def test_a_token_with_the_adoptions_scope_advances_an_adoption(world):
+    from sebaya.accounts.models import TokenScope
+    from sebaya.accounts.tokens import token_create
+
+    adoption = submit_plan(world).adoption
+    path = f"{API}/adoptions/{adoption.pk}/stage-changes"
+    body = {"to_stage": "studi_tiru", "date": today().isoformat(), "expected_version": 1}
+    client = Client(enforce_csrf_checks=True)  # a script: no session, no CSRF token
+
+    _t, practices_only = token_create(
+        user=world.adopter, name="praktik", scopes=[TokenScope.PRACTICES_WRITE]
+    )
+    wrong_scope = client.post(
+        path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {practices_only}"
+    )
+    assert wrong_scope.status_code == 403
+
+    _t, outsider = token_create(
+        user=world.outsider, name="luar", scopes=[TokenScope.ADOPTIONS_WRITE]
+    )
+    denied = client.post(
+        path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {outsider}"
+    )
+    assert denied.status_code == 403  # the scope is there; the policy still says no
+
+    _t, raw = token_create(user=world.adopter, name="adopsi", scopes=[TokenScope.ADOPTIONS_WRITE])
+    done = client.post(
+        path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
+    assert done.status_code == 200, done.content
+    adoption.refresh_from_db()
+    assert adoption.stage == AdoptionStage.STUDI_TIRU and adoption.version == 2
+    assert adoption.stage_changes.last().changed_by == world.adopter

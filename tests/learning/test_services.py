@@ -391,3 +391,30 @@ def test_material_needs_link_or_checked_file(world):
         file=SimpleUploadedFile("bahan.pdf", PDF),
     )
     assert material.content_type == "application/pdf"
+
+
+# History ---------------------------------------------------------------------------------
+
+
+def test_plans_and_stage_changes_are_recorded_with_who_before_and_after(world):
+    from sebaya.history.models import ChangeRecord
+
+    plan = submit_plan(world)
+    adoption = plan.adoption
+    _advance(world, adoption, AdoptionStage.STUDI_TIRU, note="Kunjungan ke Pekalongan.")
+
+    records = ChangeRecord.objects.filter(model="learning.adoption", object_id=str(adoption.pk))
+    created, moved = records.order_by("pk")
+    assert created.action == "create" and created.after["stage"] == "minat"
+    assert created.actor == world.adopter
+    assert moved.action == "status" and moved.actor == world.adopter
+    assert (moved.before["stage"], moved.after["stage"]) == ("minat", "studi_tiru")
+    assert "stage" in moved.changed_fields and moved.note == "Kunjungan ke Pekalongan."
+    assert ChangeRecord.objects.filter(
+        model="learning.actionplan", object_id=str(plan.pk), action="create"
+    ).exists()
+
+    # A refused change leaves no record.
+    with pytest.raises(ValidationError):
+        _advance(world, adoption, AdoptionStage.PELEMBAGAAN)
+    assert records.count() == 2

@@ -99,7 +99,8 @@ class TokenScope(models.TextChoices):
 
     READ = "read", _("Membaca atas nama saya (termasuk draf organisasi saya)")
     PRACTICES_WRITE = "practices:write", _("Menulis praktik (membuat, mengubah, mengajukan)")
-    ADOPTIONS_WRITE = "adoptions:write", _("Menulis catatan adopsi")
+    ADOPTIONS_WRITE = "adoptions:write", _("Menulis rencana tindak lanjut dan catatan adopsi")
+    PROGRAMMES_WRITE = "programmes:write", _("Menulis program dan acara pembelajaran")
 
 
 class PersonalAccessToken(models.Model):

@@ -1,9 +1,9 @@
 """API of peer learning: programmes, events, action plans and adoptions.
 
-Reads are public. Writes need an authenticated user; `WRITE_AUTH` lists the ninja auth classes
-that may identify one (the browser session, with its CSRF token, for now); a personal access
-token class can be appended there without touching the endpoints. The policy behind each write
-is the same as the pages' (learning.policies).
+Reads are public. Writes take a personal access token (scope `programmes:write` for programmes
+and events, `adoptions:write` for action plans and stage changes) or the site's session with its
+CSRF token (sebaya.api.auth). The policy behind each write is the same as the pages'
+(learning.policies).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.security import SessionAuth
 
-from sebaya.accounts.models import Organisation
-from sebaya.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse, not_found
+from sebaya.accounts.models import Organisation, TokenScope
+from sebaya.api.auth import WRITE_AUTH, WRITE_RESPONSES, write_user
+from sebaya.api.errors import ERROR_RESPONSES, ApiError, not_found
 from sebaya.api.pagination import PageParams, paginate
 from sebaya.api.params import SLUG_RE
 from sebaya.innovations.models import Innovation
@@ -70,16 +70,6 @@ from sebaya.learning.services import (
     programme_create,
 )
 from sebaya.regions.models import Region
-
-#: Who may write. Append a token auth class here to open writes to scripts.
-WRITE_AUTH: list[Any] = [SessionAuth(csrf=True)]
-
-WRITE_ERRORS: dict[int, type] = {
-    400: ErrorResponse,
-    401: ErrorResponse,
-    403: ErrorResponse,
-    404: ErrorResponse,
-}
 
 programmes_router = Router()
 events_router = Router()
@@ -303,13 +293,14 @@ def programme_detail_api(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @programmes_router.post(
     "",
-    response={200: ProgrammeDetail, **WRITE_ERRORS},
+    response={200: ProgrammeDetail, **WRITE_RESPONSES},
     auth=WRITE_AUTH,
     url_name="programme_create",
     summary="Start a learning programme",
     description="Needs an editor or admin of each organiser organisation.",
 )
 def programme_create_api(request: HttpRequest, body: ProgrammeIn) -> dict[str, Any]:
+    write_user(request, TokenScope.PROGRAMMES_WRITE)  # scope, rate limit
     organisers = [_organisation(slug, "organisers") for slug in body.organisers]
     region = None
     if body.focus_region:
@@ -409,13 +400,14 @@ def event_detail_api(request: HttpRequest, event_id: int) -> dict[str, Any]:
 
 @events_router.post(
     "",
-    response={200: EventDetail, **WRITE_ERRORS},
+    response={200: EventDetail, **WRITE_RESPONSES},
     auth=WRITE_AUTH,
     url_name="event_create",
     summary="Add an event to a programme",
     description="Organisers only. Featured practices are presented by their own organisation.",
 )
 def event_create_api(request: HttpRequest, body: EventIn) -> dict[str, Any]:
+    write_user(request, TokenScope.PROGRAMMES_WRITE)  # scope, rate limit
     programme = LearningProgramme.objects.filter(slug=body.programme).first()
     if programme is None:
         raise ApiError(400, [("programme", _("Program tidak ditemukan."))])
@@ -482,7 +474,7 @@ def action_plan_detail_api(request: HttpRequest, plan_id: int) -> dict[str, Any]
 
 @action_plans_router.post(
     "",
-    response={200: ActionPlanOut, **WRITE_ERRORS},
+    response={200: ActionPlanOut, **WRITE_RESPONSES},
     auth=WRITE_AUTH,
     url_name="action_plan_create",
     summary="Submit an action plan",
@@ -490,6 +482,7 @@ def action_plan_detail_api(request: HttpRequest, plan_id: int) -> dict[str, Any]
     "the practice in the organisation's region.",
 )
 def action_plan_create_api(request: HttpRequest, body: ActionPlanIn) -> dict[str, Any]:
+    write_user(request, TokenScope.ADOPTIONS_WRITE)  # scope, rate limit
     organisation = _organisation(body.organisation, "organisation")
     innovation = _visible_practice(request, body.practice)
     event = None
@@ -566,7 +559,7 @@ def adoption_detail_api(request: HttpRequest, adoption_id: int) -> dict[str, Any
 
 @adoptions_router.post(
     "/{int:adoption_id}/stage-changes",
-    response={200: AdoptionDetail, **WRITE_ERRORS, 409: ErrorResponse},
+    response={200: AdoptionDetail, **WRITE_RESPONSES},
     auth=WRITE_AUTH,
     url_name="adoption_advance",
     summary="Record a stage change",
@@ -579,6 +572,7 @@ def adoption_detail_api(request: HttpRequest, adoption_id: int) -> dict[str, Any
 def adoption_advance_api(
     request: HttpRequest, adoption_id: int, body: StageChangeIn
 ) -> dict[str, Any]:
+    write_user(request, TokenScope.ADOPTIONS_WRITE)  # scope, rate limit
     adoption = _adoption_or_404(request, adoption_id)
     try:
         adoption_advance(

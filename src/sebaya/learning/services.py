@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from sebaya.accounts.models import Membership, Organisation, Role
 from sebaya.core.slugs import unique_slug
+from sebaya.history.models import ChangeAction
+from sebaya.history.services import record_change, snapshot
 from sebaya.innovations.models import Innovation
 from sebaya.innovations.policies import innovation_policy
 from sebaya.learning.models import (
@@ -69,6 +71,21 @@ class DocumentedAdoption:
     organisation: Organisation | None = None
 
 
+#: What the history of an adoption record keeps of it.
+_ADOPTION_HISTORY_FIELDS = (
+    "stage",
+    "stage_changed_on",
+    "stopped_reason",
+    "organisation",
+    "programme",
+    "version",
+)
+
+
+def _adoption_snapshot(adoption: Adoption) -> dict[str, Any]:
+    return snapshot(adoption, fields=_ADOPTION_HISTORY_FIELDS)
+
+
 @transaction.atomic
 def adoption_record_documented(spec: DocumentedAdoption) -> tuple[Adoption, bool]:
     """Create the adoption record that a source documents; leave an existing one untouched.
@@ -97,6 +114,13 @@ def adoption_record_documented(spec: DocumentedAdoption) -> tuple[Adoption, bool
             date=spec.date,
             note=spec.note,
             source_url=spec.source_url,
+        )
+        record_change(
+            actor=None,
+            action=ChangeAction.CREATE,
+            instance=adoption,
+            after=_adoption_snapshot(adoption),
+            note=spec.source_url,
         )
     return adoption, created
 
@@ -550,7 +574,14 @@ def action_plan_submit(
             changed_by=user,
             organisation=organisation,
         )
+        record_change(
+            actor=user,
+            action=ChangeAction.CREATE,
+            instance=adoption,
+            after=_adoption_snapshot(adoption),
+        )
     else:
+        before = _adoption_snapshot(adoption)
         changed = []
         if adoption.organisation_id is None:
             adoption.organisation = organisation
@@ -560,6 +591,13 @@ def action_plan_submit(
             changed.append("programme")
         if changed:
             adoption.save(update_fields=[*changed, "updated_at"])
+            record_change(
+                actor=user,
+                action=ChangeAction.UPDATE,
+                instance=adoption,
+                before=before,
+                after=_adoption_snapshot(adoption),
+            )
     action_plan = ActionPlan(
         programme=programme,
         event=event,
@@ -580,6 +618,9 @@ def action_plan_submit(
         exclude=["programme", "event", "organisation", "innovation", "adoption", "created_by"],
     )
     action_plan.save()
+    record_change(
+        actor=user, action=ChangeAction.CREATE, instance=action_plan, after=snapshot(action_plan)
+    )
     Follow.objects.get_or_create(user=user, adoption=adoption)
     notify(
         followers_of(innovation_id=innovation.pk) | members_of([innovation.organisation_id]),
@@ -597,10 +638,18 @@ def action_plan_update(*, user: Any, action_plan: ActionPlan, plan: ActionPlanIn
     if not learning_policy.can_edit_action_plan(user, action_plan.organisation_id):
         raise _deny(_("Hanya editor organisasi pengadopsi yang boleh mengubah rencana ini."))
     _validate_plan(plan)
+    before = snapshot(action_plan)
     for name in ActionPlanInput.__dataclass_fields__:
         value = getattr(plan, name)
         setattr(action_plan, name, value.strip() if isinstance(value, str) else value)
     action_plan.save()
+    record_change(
+        actor=user,
+        action=ChangeAction.UPDATE,
+        instance=action_plan,
+        before=before,
+        after=snapshot(action_plan),
+    )
     return action_plan
 
 
@@ -795,7 +844,16 @@ def adoption_advance(
                     row.file.save(_safe_name(item.file.name), item.file, save=False)
                     files_saved.append(row)
                 row.save()
+            before = _adoption_snapshot(adoption)
             adoption.refresh_from_db()
+            record_change(
+                actor=user,
+                action=ChangeAction.STATUS,
+                instance=adoption,
+                before=before,
+                after=_adoption_snapshot(adoption),
+                note=change.note,
+            )
             text = _("%(region)s: adopsi “%(practice)s” kini pada tahap %(stage)s.") % {
                 "region": adoption.region.name,
                 "practice": adoption.innovation.title,
