@@ -103,3 +103,32 @@ def test_docs_assets_are_a_fixed_list(api_get):
     zipped = api_get("/docs/assets/swagger-ui-bundle.js", {"Accept-Encoding": "gzip"})
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert "immutable" in zipped.headers["Cache-Control"]
+
+
+def test_schema_names_are_unique_across_apps():
+    """Two schemas of one name overwrite each other in the OpenAPI components (silently)."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    from sebaya.api.api import api
+
+    api.get_openapi_schema()  # every router and schema imported
+    seen: dict[str, set[str]] = defaultdict(set)
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("sebaya."):
+            seen[cls.__name__].add(f"{cls.__module__}.{cls.__qualname__}")
+    clashes = {name: where for name, where in seen.items() if len(where) > 1}
+    assert clashes == {}
+
+
+def test_a_post_to_an_unknown_api_path_is_a_json_404_even_with_cookies(client):
+    client.cookies["csrftoken"] = "x" * 32
+    response = client.post(
+        "/api/v1/adoptions/null,null/stage-changes", {}, enforce_csrf_checks=True
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"

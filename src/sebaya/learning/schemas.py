@@ -19,7 +19,7 @@ class OrganisationBrief(Schema):
     kind: str
 
 
-class RegionRef(Schema):
+class RegionName(Schema):
     code: str
     name: str
 
@@ -27,7 +27,7 @@ class RegionRef(Schema):
 class PracticeRef(Schema):
     slug: str
     title: str
-    region: RegionRef
+    region: RegionName
     url: str
 
 
@@ -36,7 +36,7 @@ class ProgrammeRow(Schema):
     title: str
     theme: str
     organisers: list[OrganisationBrief]
-    focus_region: RegionRef | None
+    focus_region: RegionName | None
     starts_on: datetime.date | None
     ends_on: datetime.date | None
     source_url: str
@@ -133,7 +133,7 @@ class ActionPlanPage(PageBase):
     results: list[ActionPlanOut]
 
 
-class EvidenceOut(Schema):
+class AdoptionEvidenceOut(Schema):
     kind: str
     title: str
     reference: str
@@ -150,13 +150,13 @@ class StageChangeOut(Schema):
     source_url: str
     is_backwards: bool
     organisation: OrganisationBrief | None
-    evidence: list[EvidenceOut]
+    evidence: list[AdoptionEvidenceOut]
 
 
 class AdoptionRow(Schema):
     id: int
     practice: PracticeRef
-    region: RegionRef
+    region: RegionName
     organisation: OrganisationBrief | None
     programme: str | None
     stage: str
