@@ -125,10 +125,11 @@ def test_schema_names_are_unique_across_apps():
     assert clashes == {}
 
 
-def test_a_post_to_an_unknown_api_path_is_a_json_404_even_with_cookies(client):
+def test_a_post_to_an_unknown_api_path_is_a_json_404_even_with_cookies():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
     client.cookies["csrftoken"] = "x" * 32
-    response = client.post(
-        "/api/v1/adoptions/null,null/stage-changes", {}, enforce_csrf_checks=True
-    )
+    response = client.post("/api/v1/adoptions/null,null/stage-changes", {})
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
