@@ -133,3 +133,9 @@ def test_a_post_to_an_unknown_api_path_is_a_json_404_even_with_cookies():
     response = client.post("/api/v1/adoptions/null,null/stage-changes", {})
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def test_api_paths_with_line_breaks_answer_the_json_404(client):
+    response = client.get("/api/v1/events/%0AN3")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path, re_path, reverse
 from ninja import NinjaAPI
 
 import sebaya
@@ -38,7 +38,8 @@ class SebayaAPI(NinjaAPI):
         return [
             *urls,
             path("docs/assets/<str:name>", docs_asset, name="docs_asset"),
-            path("<path:rest>", unknown_endpoint, name="unknown_endpoint"),
+            # Any other path, line breaks included (`<path:>` stops at them), is a JSON 404.
+            re_path(r"^(?P<rest>(?s:.+))$", unknown_endpoint, name="unknown_endpoint"),
         ]
 
 
