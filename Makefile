@@ -50,8 +50,9 @@ test: lint browser ## Lint, then run the whole test suite (browser tests include
 test-fast: install ## The test suite without browser tests
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
-eval: install ## Offline evaluation of search quality (nDCG@10, recall@10, MRR) against BM25
+eval: install ## Offline evaluation: search (nDCG@10 against BM25), matching (nDCG@5 against relevance-only)
 	$(BIN)/python eval/run_search.py
+	$(BIN)/python eval/run_matching.py
 
 bench: install ## Benchmarks: pages (time, weight) and search latency, each beside references
 	$(BIN)/python bench/pages.py

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "sebaya.innovations",
     "sebaya.search",
     "sebaya.learning",
+    "sebaya.matching",
     "sebaya.api",
 ]
 
@@ -155,3 +156,5 @@ LOGGING = {
 
 # Pagination of the catalogue and API lists.
 SEBAYA_PAGE_SIZE = env_int("PAGE_SIZE", 20)
+# Matcher weights, e.g. "relevance=0.5,evidence=0.2" (docs/matching.md); empty = the defaults.
+SEBAYA_MATCHING_WEIGHTS = env_str("MATCHING_WEIGHTS", "")
