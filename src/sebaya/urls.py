@@ -13,6 +13,7 @@ urlpatterns = [
     path("praktik/", include("sebaya.innovations.urls")),
     path("wilayah/", include("sebaya.regions.urls")),
     path("cari/", include("sebaya.search.urls")),
+    path("", include("sebaya.matching.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),

@@ -59,6 +59,8 @@ install_error_handlers(api)
 
 def _register() -> None:
     from sebaya.innovations.api import router as innovations_router
+    from sebaya.matching.api import priorities_router
+    from sebaya.matching.api import router as matching_router
     from sebaya.regions.api import indicators_router
     from sebaya.regions.api import router as regions_router
     from sebaya.search.api import router as search_router
@@ -67,6 +69,8 @@ def _register() -> None:
     api.add_router("/regions", regions_router, tags=["regions"])
     api.add_router("/indicators", indicators_router, tags=["indicators"])
     api.add_router("/search", search_router, tags=["search"])
+    api.add_router("/regions", matching_router, tags=["matching"])
+    api.add_router("/priorities", priorities_router, tags=["matching"])
 
 
 _register()

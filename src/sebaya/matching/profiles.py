@@ -241,7 +241,11 @@ class ProfileTable:
         cached = self._profiles.get(key)
         if cached is not None:
             return cached
-        province = self.province_of(region) if region.level != RegionLevel.COUNTRY else None
+        province = (
+            self.province_of(region)
+            if region.level in (RegionLevel.REGENCY, RegionLevel.CITY)
+            else None
+        )
         profile = RegionProfile(region=region, province=province, as_of=day)
         for indicator in self.indicators:
             points = self._points(region, indicator.slug, day)

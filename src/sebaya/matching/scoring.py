@@ -23,7 +23,7 @@ from sebaya.regions.models import RegionLevel
 # --- context similarity (transferability, peers, and the adopters of a track record) ---
 SIMILARITY_PARTS = {"indicators": 0.5, "level": 0.25, "geography": 0.25}
 SAME_PROVINCE, SAME_ISLAND_GROUP, ELSEWHERE = 1.0, 0.6, 0.0
-LEVEL_SIMILARITY = {
+LEVEL_SIMILARITY: dict[frozenset[str], float] = {
     frozenset({RegionLevel.REGENCY}): 1.0,
     frozenset({RegionLevel.CITY}): 1.0,
     frozenset({RegionLevel.PROVINCE}): 1.0,
@@ -81,7 +81,7 @@ class Similarity:
 
 
 def level_similarity(a: str, b: str) -> float:
-    return LEVEL_SIMILARITY.get(frozenset({a, b}), 0.0)
+    return LEVEL_SIMILARITY.get(frozenset({str(a), str(b)}), 0.0)
 
 
 def geography_similarity(a: RegionProfile, b: RegionProfile) -> float:

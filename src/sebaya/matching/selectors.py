@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -15,7 +15,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sebaya.core.templatetags.sebaya_tags import period_label
-from sebaya.innovations.models import Contact, EvidenceItem, EvidenceKind, Innovation, Jenis
+from sebaya.innovations.models import (
+    Contact,
+    EvidenceItem,
+    EvidenceKind,
+    Innovation,
+    Jenis,
+    Theme,
+)
 from sebaya.innovations.selectors import CatalogueFilters, innovation_list
 from sebaya.learning.models import AdoptionStage
 from sebaya.learning.selectors import AdoptionFact, adoption_facts
@@ -29,6 +36,7 @@ from sebaya.matching.profiles import (
 )
 from sebaya.matching.scoring import Adopter, Component, fmt
 from sebaya.matching.weights import COMPONENTS, RELEVANCE, Weights, default_weights
+from sebaya.regions.indicators import parse_period
 from sebaya.regions.models import Region, RegionLevel
 from sebaya.search.analysis import analyse, analyse_query
 from sebaya.search.selectors import search_practices
@@ -145,6 +153,10 @@ class Recommendation:
     def confidence_label(self) -> str:
         return confidence_label(self.confidence)
 
+    @property
+    def adopter_stage_label(self) -> str:
+        return str(AdoptionStage(self.adopter_stage).label) if self.adopter_stage else ""
+
 
 def confidence_label(value: float) -> str:
     if value >= 0.8:
@@ -184,9 +196,7 @@ class _Facts:
     feasibility: scoring.FeasibilityFacts
 
 
-def _practice_facts(
-    innovations: list[Innovation], adopter: Region, table: ProfileTable
-) -> dict[int, _Facts]:
+def _practice_facts(innovations: list[Innovation]) -> dict[int, _Facts]:
     """Evidence and feasibility facts of the candidates in one query (awards and themes come
     prefetched with them)."""
     ids = [i.pk for i in innovations]
@@ -234,12 +244,52 @@ def _practice_facts(
                 guidance_filled=guidance,
                 has_contact=bool(row["has_contact"] or i.organisation_id),
                 digital=digital,
-                province_scale=i.region.level == RegionLevel.PROVINCE
-                and adopter.level in (RegionLevel.REGENCY, RegionLevel.CITY),
+                province_scale=i.region.level == RegionLevel.PROVINCE,
                 budget_line=bool(row["has_budget"]),
             ),
         )
     return facts
+
+
+class MatchSession:
+    """Reads shared by several recommendations in one request (the need ranking asks for one
+    per region): the profile table, searches, and facts per practice, each read once."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.table = profile_table()
+        self.searches: dict[tuple[str, str], Any] = {}
+        self.facts: dict[int, _Facts] = {}
+        self.adoptions: dict[int, list[AdoptionFact]] = {}
+        self.contacts: dict[int, list[Contact]] = {}
+
+    def search(self, query: str, theme: str) -> Any:
+        key = (query, theme)
+        if key not in self.searches:
+            self.searches[key] = search_practices(
+                user=self.user,
+                query=query,
+                filters=CatalogueFilters(theme=theme),
+                limit=CANDIDATE_DEPTH,
+            )
+        return self.searches[key]
+
+    def load(self, innovations: list[Innovation]) -> None:
+        """Facts and adoption records of the practices not read yet (two queries at most)."""
+        missing = [i for i in innovations if i.pk not in self.facts]
+        if missing:
+            self.facts.update(_practice_facts(missing))
+            found = adoption_facts([i.pk for i in missing])
+            for i in missing:
+                self.adoptions[i.pk] = list(found.get(i.pk, []))
+
+    def load_contacts(self, ids: list[int]) -> None:
+        missing = [pk for pk in ids if pk not in self.contacts]
+        if missing:
+            for pk in missing:
+                self.contacts[pk] = []
+            for contact in Contact.objects.filter(innovation_id__in=missing).order_by("pk"):
+                self.contacts[contact.innovation_id].append(contact)
 
 
 def _nearness(a: Region, b: Region) -> str:
@@ -315,6 +365,27 @@ def _choose_query(
     return GENERAL_QUERY, "general", needs, messages
 
 
+def invalid_choices(
+    *, theme: str = "", budget: str = "", digital: str = "", as_of: str = "", level: str = ""
+) -> dict[str, str]:
+    """The request values that are not accepted, as {field: value} (empty when all are)."""
+    errors: dict[str, str] = {}
+    if theme and not Theme.objects.filter(slug=theme).exists():
+        errors["theme"] = theme
+    if budget and budget not in scoring.LEVELS:
+        errors["budget"] = budget
+    if digital and digital not in scoring.LEVELS:
+        errors["digital"] = digital
+    if level and level not in PEMDA_LEVELS:
+        errors["level"] = level
+    if as_of:
+        try:
+            parse_period(as_of)
+        except ValueError:
+            errors["as_of"] = as_of
+    return errors
+
+
 def practice_terms(innovation: Innovation) -> frozenset[str]:
     """The stems of a practice's title, summary, overview and narrative (kept per version)."""
     key = (innovation.pk, innovation.updated_at)
@@ -349,7 +420,7 @@ def recommend(
     hidden_adoptions: Collection[tuple[int, int]] = (),
     include_own: bool = False,
     today: datetime.date | None = None,
-    search_cache: dict[tuple[str, str], Any] | None = None,
+    session: MatchSession | None = None,
 ) -> Recommendations:
     """Practices for `region` and its `problem`, best first, each with its explanation.
 
@@ -357,8 +428,8 @@ def recommend(
     their relevance; the matcher scores each candidate's transferability, evidence, track
     record and feasibility and combines them with `weights` (scoring.combine). The region's
     own practices are left out unless `include_own`. `hidden_adoptions` ((innovation id,
-    region id) pairs) are ignored, for leave-one-out evaluation. `search_cache` lets a caller
-    that recommends for many regions search each query once.
+    region id) pairs) are ignored, for leave-one-out evaluation. A `session` lets a caller
+    that recommends for many regions read each search and each practice's facts once.
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -366,23 +437,16 @@ def recommend(
     limit = max(1, min(limit, MAX_LIMIT))
     today = today or timezone.localdate()
     problem = clean_problem(problem)
-    table = profile_table()
+    session = session or MatchSession(user)
+    table = session.table
     adopter_profile = table.profile(region, as_of)
     query, source, needs, messages = _choose_query(problem, theme, adopter_profile)
-    filters = CatalogueFilters(theme=theme)
 
     t0 = time.perf_counter()
     ranks: dict[int, tuple[int, float]] = {}
     query_terms: list[str] = []
     if query:
-        key = (query, theme)
-        results = search_cache.get(key) if search_cache is not None else None
-        if results is None:
-            results = search_practices(
-                user=user, query=query, filters=filters, limit=CANDIDATE_DEPTH
-            )
-            if search_cache is not None:
-                search_cache[key] = results
+        results = session.search(query, theme)
         candidates = [hit.innovation for hit in results.items]
         query_terms = analyse_query(results.corrected_query or query).terms
         ranks = {hit.innovation.pk: (n, hit.score) for n, hit in enumerate(results.items, 1)}
@@ -391,7 +455,9 @@ def recommend(
         elif results.empty_query:
             messages.append(_("Masalah ini tidak berisi kata yang bisa dicari."))
     else:
-        candidates = list(innovation_list(user=user, filters=filters)[:CANDIDATE_DEPTH])
+        candidates = list(
+            innovation_list(user=user, filters=CatalogueFilters(theme=theme))[:CANDIDATE_DEPTH]
+        )
     timings["search"] = round((time.perf_counter() - t0) * 1000, 2)
 
     own = [i for i in candidates if i.region_id == region.pk]
@@ -399,9 +465,10 @@ def recommend(
         candidates = [i for i in candidates if i.region_id != region.pk]
 
     t0 = time.perf_counter()
-    facts = _practice_facts(candidates, region, table)
+    session.load(candidates)
+    facts, adoptions = session.facts, session.adoptions
     hidden = set(hidden_adoptions)
-    adoptions = adoption_facts([i.pk for i in candidates])
+    adopter_is_local = region.level in (RegionLevel.REGENCY, RegionLevel.CITY)
     present = set(COMPONENTS) - ({RELEVANCE} if source == "none" else set())
     normalised = weights.normalised(present)
     items: list[Recommendation] = []
@@ -438,7 +505,13 @@ def recommend(
             "evidence": scoring.evidence_component(facts[innovation.pk].evidence, today=today),
             "track_record": scoring.track_record_component(adopters, adopter_profile, table),
             "feasibility": scoring.feasibility_component(
-                facts[innovation.pk].feasibility, digital_readiness=digital, budget=budget
+                replace(
+                    facts[innovation.pk].feasibility,
+                    province_scale=facts[innovation.pk].feasibility.province_scale
+                    and adopter_is_local,
+                ),
+                digital_readiness=digital,
+                budget=budget,
             ),
         }
         score, confidence, contributions = scoring.combine(components, normalised)
@@ -463,15 +536,10 @@ def recommend(
         )
     )
     shown = items[:limit]
-    contacts: dict[int, list[Contact]] = {}
-    if shown:
-        for contact in Contact.objects.filter(
-            innovation_id__in=[r.innovation.pk for r in shown]
-        ).order_by("pk"):
-            contacts.setdefault(contact.innovation_id, []).append(contact)
+    session.load_contacts([r.innovation.pk for r in shown])
     for r in shown:
         r.nearby = _practitioners(r.innovation, adoptions.get(r.innovation.pk, []), region, table)
-        r.contacts = contacts.get(r.innovation.pk, [])
+        r.contacts = session.contacts.get(r.innovation.pk, [])
     timings["score"] = round((time.perf_counter() - t0) * 1000, 2)
     timings["total"] = round((time.perf_counter() - started) * 1000, 2)
     return Recommendations(
@@ -615,14 +683,14 @@ def need_ranking(
     rows.sort(key=lambda r: (-r.score, r.region.code))
     rows = rows[: max(1, min(limit, MAX_LIMIT))]
     if practices > 0:
-        searches: dict[tuple[str, str], Any] = {}
+        session = MatchSession(user)
         for row in rows:
             row.recommendations = recommend(
                 user=user,
                 region=row.region,
                 limit=practices,
                 as_of=as_of or None,
-                search_cache=searches,
+                session=session,
             ).items
     pemda_total = sum(1 for r in table.regions if r.level in levels)
     return NeedRanking(
