@@ -11,7 +11,7 @@ from ninja import Query, Router
 from sebaya.api.errors import ERROR_RESPONSES, ApiError, bad_params, not_found
 from sebaya.api.params import REGION_CODE_RE, SLUG_RE
 from sebaya.innovations.selectors import innovation_list
-from sebaya.matching.profiles import profile_table
+from sebaya.matching.profiles import ProfileTable, profile_table
 from sebaya.matching.schemas import (
     PeerParams,
     PeersOut,
@@ -27,6 +27,7 @@ from sebaya.matching.schemas import (
     recommendations_payload,
 )
 from sebaya.matching.selectors import (
+    MatchSession,
     invalid_choices,
     nearby_practices,
     need_ranking,
@@ -40,8 +41,9 @@ router = Router()
 priorities_router = Router()
 
 
-def _region(code: str) -> Region:
-    region = profile_table().region(code) if REGION_CODE_RE.match(code) else None
+def _region(code: str, table: ProfileTable | None = None) -> Region:
+    table = table or profile_table()
+    region = table.region(code) if REGION_CODE_RE.match(code) else None
     if region is None:
         raise not_found(_("Wilayah tidak ditemukan."))
     return region
@@ -64,7 +66,8 @@ def _region(code: str) -> Region:
 def region_recommendations(
     request: HttpRequest, code: str, params: Query[RecommendationParams]
 ) -> dict[str, Any]:
-    region = _region(code)
+    session = MatchSession(request.user)
+    region = _region(code, session.table)
     errors = invalid_choices(
         theme=params.theme, budget=params.budget, digital=params.digital, as_of=params.as_of
     )
@@ -84,6 +87,7 @@ def region_recommendations(
         weights=weights,
         limit=params.limit,
         as_of=params.as_of or None,
+        session=session,
     )
     return recommendations_payload(result, absolute=request.build_absolute_uri)
 
@@ -100,11 +104,12 @@ def region_recommendations(
     ),
 )
 def region_profile(request: HttpRequest, code: str, as_of: str = "") -> dict[str, Any]:
-    region = _region(code)
+    table = profile_table()
+    region = _region(code, table)
     errors = invalid_choices(as_of=as_of)
     if errors:
         raise bad_params(errors)
-    return profile_payload(profile_table().profile(region, as_of or None))
+    return profile_payload(table.profile(region, as_of or None))
 
 
 @router.get(
@@ -120,7 +125,8 @@ def region_profile(request: HttpRequest, code: str, as_of: str = "") -> dict[str
     ),
 )
 def region_peers(request: HttpRequest, code: str, params: Query[PeerParams]) -> dict[str, Any]:
-    region = _region(code)
+    table = profile_table()
+    region = _region(code, table)
     errors = invalid_choices(as_of=params.as_of)
     practice = None
     if params.practice:
@@ -131,8 +137,8 @@ def region_peers(request: HttpRequest, code: str, params: Query[PeerParams]) -> 
     if errors:
         raise bad_params(errors)
     absolute = request.build_absolute_uri
-    peers = peer_regions(region, limit=params.limit, as_of=params.as_of or None)
-    nearby = nearby_practices(user=request.user, region=region, innovation=practice)
+    peers = peer_regions(region, limit=params.limit, as_of=params.as_of or None, table=table)
+    nearby = nearby_practices(user=request.user, region=region, innovation=practice, table=table)
     return {
         "region": {"code": region.code, "name": region.name, "level": region.level},
         "peers": [peer_payload(p, absolute=absolute) for p in peers],

@@ -25,13 +25,13 @@ class RecommendationForm(forms.Form):
         label=_("Masalah yang dihadapi"),
         required=False,
         max_length=MAX_PROBLEM_CHARS,
-        help_text=_("Tulis dengan kata-kata sendiri, mis. “data warga miskin tidak tepat sasaran”."),
+        help_text=_(
+            "Tulis dengan kata-kata sendiri, mis. “data warga miskin tidak tepat sasaran”."
+        ),
     )
     theme = forms.ChoiceField(label=_("Tema"), required=False)
     budget = forms.ChoiceField(label=_("Skala anggaran"), required=False, choices=LEVEL_CHOICES)
-    digital = forms.ChoiceField(
-        label=_("Kesiapan digital"), required=False, choices=LEVEL_CHOICES
-    )
+    digital = forms.ChoiceField(label=_("Kesiapan digital"), required=False, choices=LEVEL_CHOICES)
     weights = forms.CharField(
         label=_("Bobot (lanjutan)"),
         required=False,

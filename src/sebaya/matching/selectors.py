@@ -255,9 +255,9 @@ class MatchSession:
     """Reads shared by several recommendations in one request (the need ranking asks for one
     per region): the profile table, searches, and facts per practice, each read once."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: Any, table: ProfileTable | None = None) -> None:
         self.user = user
-        self.table = profile_table()
+        self.table = table or profile_table()
         self.searches: dict[tuple[str, str], Any] = {}
         self.facts: dict[int, _Facts] = {}
         self.adoptions: dict[int, list[AdoptionFact]] = {}
@@ -575,11 +575,15 @@ class Peer:
 
 
 def peer_regions(
-    region: Region, *, limit: int = 10, as_of: str | datetime.date | None = None
+    region: Region,
+    *,
+    limit: int = 10,
+    as_of: str | datetime.date | None = None,
+    table: ProfileTable | None = None,
 ) -> list[Peer]:
     """The regions most alike `region` by context: provinces for a province, kabupaten and kota
     for a kabupaten or kota. Ties go to the better-known (confidence), then the code."""
-    table = profile_table()
+    table = table or profile_table()
     mine = table.profile(region, as_of)
     if region.level == RegionLevel.PROVINCE:
         levels: tuple[str, ...] = (RegionLevel.PROVINCE,)
@@ -606,11 +610,16 @@ class NearbyPractice:
 
 
 def nearby_practices(
-    *, user: Any, region: Region, innovation: Innovation | None = None, limit: int = 20
+    *,
+    user: Any,
+    region: Region,
+    innovation: Innovation | None = None,
+    limit: int = 20,
+    table: ProfileTable | None = None,
 ) -> list[NearbyPractice]:
     """Who near me has done this: practices (or the one given) whose origin or an adopter is in
     the region's province (first) or island group."""
-    table = profile_table()
+    table = table or profile_table()
     visible = innovation_list(user=user)
     if innovation is not None:
         visible = visible.filter(pk=innovation.pk)
@@ -662,10 +671,11 @@ def need_ranking(
     level: str = "",
     limit: int = 20,
     practices: int = 3,
+    table: ProfileTable | None = None,
 ) -> NeedRanking:
     """Regions ranked by need (need_score over need_signals of their own figures, as of a
     period), each with its `practices` best recommendations for its need."""
-    table = profile_table()
+    table = table or profile_table()
     rows: list[NeedRow] = []
     quiet: list[RegionProfile] = []
     levels = {level} if level else set(PEMDA_LEVELS)
@@ -683,7 +693,7 @@ def need_ranking(
     rows.sort(key=lambda r: (-r.score, r.region.code))
     rows = rows[: max(1, min(limit, MAX_LIMIT))]
     if practices > 0:
-        session = MatchSession(user)
+        session = MatchSession(user, table)
         for row in rows:
             row.recommendations = recommend(
                 user=user,

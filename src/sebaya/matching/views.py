@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from sebaya.api.params import REGION_CODE_RE
 from sebaya.matching.forms import LEVEL_CHOICES, RecommendationForm
-from sebaya.matching.profiles import RegionProfile, profile_table
+from sebaya.matching.profiles import ProfileTable, RegionProfile, profile_table
 from sebaya.matching.selectors import (
+    MatchSession,
     invalid_choices,
     nearby_practices,
     need_ranking,
@@ -28,8 +29,8 @@ RECOMMENDATIONS_SHOWN = 10
 PEERS_SHOWN = 10
 
 
-def _region_or_404(code: str) -> Region:
-    region = profile_table().region(code) if REGION_CODE_RE.match(code) else None
+def _region_or_404(code: str, table: ProfileTable) -> Region:
+    region = table.region(code) if REGION_CODE_RE.match(code) else None
     if region is None or region.code == COUNTRY_CODE:
         raise Http404(_("Wilayah tidak ditemukan."))
     return region
@@ -44,7 +45,8 @@ def _trend_series(region: Region, profile: RegionProfile) -> tuple[list[Indicato
 
 
 def recommendations(request: HttpRequest, code: str) -> HttpResponse:
-    region = _region_or_404(code)
+    session = MatchSession(request.user)
+    region = _region_or_404(code, session.table)
     form = RecommendationForm(request.GET or None)
     values = {"problem": "", "theme": "", "budget": "", "digital": "", "weights": ""}
     if form.is_bound:
@@ -60,6 +62,7 @@ def recommendations(request: HttpRequest, code: str) -> HttpResponse:
         digital=values["digital"],
         weights=resolve_weights(values["weights"]),
         limit=RECOMMENDATIONS_SHOWN,
+        session=session,
     )
     series, series_region = _trend_series(region, result.profile)
     return render(
@@ -84,8 +87,12 @@ def _comparison_bars(profile: RegionProfile, peers: list[Any]) -> list[dict[str,
     charts = []
     language = get_language()
     for slug, context in profile.indicators.items():
-        bars = [Bar(profile.region.name, profile.value(slug), highlight=True)]
-        bars += [Bar(p.region.name, p.profile.value(slug)) for p in peers]
+        bars = [Bar(profile.region.name, profile.value(slug), True, context.proxy)]
+        for p in peers:
+            other = p.profile.indicators.get(slug)
+            bars.append(
+                Bar(p.region.name, p.profile.value(slug), False, bool(other and other.proxy))
+            )
         if all(b.value is None for b in bars):
             continue
         rows = [(profile, context)] + [(p.profile, p.profile.indicators.get(slug)) for p in peers]
@@ -102,10 +109,10 @@ def _comparison_bars(profile: RegionProfile, peers: list[Any]) -> list[dict[str,
 
 
 def peers(request: HttpRequest, code: str) -> HttpResponse:
-    region = _region_or_404(code)
     table = profile_table()
+    region = _region_or_404(code, table)
     profile = table.profile(region)
-    peer_list = peer_regions(region, limit=PEERS_SHOWN)
+    peer_list = peer_regions(region, limit=PEERS_SHOWN, table=table)
     series, series_region = _trend_series(region, profile)
     return render(
         request,
@@ -115,7 +122,7 @@ def peers(request: HttpRequest, code: str) -> HttpResponse:
             "profile": profile,
             "peers": peer_list,
             "charts": _comparison_bars(profile, peer_list),
-            "nearby": nearby_practices(user=request.user, region=region),
+            "nearby": nearby_practices(user=request.user, region=region, table=table),
             "series": series,
             "series_region": series_region,
         },
@@ -138,17 +145,15 @@ def priorities(request: HttpRequest) -> HttpResponse:
         as_of = ""
     if "level" in errors:
         level = ""
-    ranking = need_ranking(user=request.user, as_of=as_of, level=level)
     table = profile_table()
+    ranking = need_ranking(user=request.user, as_of=as_of, level=level, table=table)
     country = table.region(COUNTRY_CODE)
     national = (
         table.profile(country, as_of or None).indicators.get("extreme_poverty_rate")
         if country
         else None
     )
-    bars = [
-        Bar(row.region.name, row.profile.value("extreme_poverty_rate")) for row in ranking.rows
-    ]
+    bars = [Bar(row.region.name, row.profile.value("extreme_poverty_rate")) for row in ranking.rows]
     return render(
         request,
         "matching/priorities.html",

@@ -64,13 +64,13 @@ class Weights:
 
 
 def parse_weights(text: str) -> dict[str, float]:
-    """ "relevance=0.5, evidence=0.2" -> {"relevance": 0.5, "evidence": 0.2}.
+    """ "relevance=0.5, evidence=0.2" -> {"relevance": 0.5, "evidence": 0.2} (";" separates too).
 
     Raises WeightsError for an unknown component, a value that is not a number, or a value
     outside 0..MAX_WEIGHT.
     """
     overrides: dict[str, float] = {}
-    for part in (text or "").split(","):
+    for part in (text or "").replace(";", ",").split(","):
         part = part.strip()
         if not part:
             continue
@@ -87,7 +87,7 @@ def parse_weights(text: str) -> dict[str, float]:
                 % {"name": name[:40], "names": ", ".join(COMPONENTS)}
             )
         try:
-            value = float(raw.strip().replace(",", "."))
+            value = float(raw.strip())
         except ValueError:
             raise WeightsError(_("Bobot “%(name)s” harus berupa angka.") % {"name": name}) from None
         if not 0 <= value <= MAX_WEIGHT:  # also refuses nan

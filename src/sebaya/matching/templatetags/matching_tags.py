@@ -17,8 +17,8 @@ DASH = "\u2013"  # shown for a missing value
 MINUS = "\u2212"
 
 WIDTH = 560
-LABEL_W, VALUE_W, TOP, ROW, BOTTOM = 190, 70, 12, 26, 34
-MAX_LABEL = 26
+LABEL_W, VALUE_W, TOP, ROW, BOTTOM = 220, 70, 12, 26, 34
+MAX_LABEL = 28
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Bar:
     label: str
     value: float | None  # None: no data, drawn as text, never as a zero-length bar
     highlight: bool = False
+    proxy: bool = False  # the value is the province's: the label gets a " *"
 
 
 def _fmt(value: float) -> str:
@@ -67,10 +68,13 @@ def bar_chart(
     parts.append(format_html('<desc id="{}-d">{}</desc>', chart_id, desc))
     for i, b in enumerate(bars):
         y = TOP + i * ROW
-        label = b.label if len(b.label) <= MAX_LABEL else b.label[: MAX_LABEL - 1] + "…"
+        label = b.label.replace("Kabupaten ", "Kab. ").replace("Daerah Istimewa ", "DI ")
+        label = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "\u2026"
+        if b.proxy:
+            label += " *"
         parts.append(
             format_html(
-                '<text class="tick{}" x="{}" y="{}" text-anchor="end">{}</text>',
+                '<text class="tick bar-label{}" x="{}" y="{}" text-anchor="end">{}</text>',
                 " strong" if b.highlight else "",
                 LABEL_W - 6,
                 y + ROW * 0.65,
