@@ -54,9 +54,10 @@ eval: install ## Offline evaluation: search (nDCG@10 against BM25), matching (nD
 	$(BIN)/python eval/run_search.py
 	$(BIN)/python eval/run_matching.py
 
-bench: install ## Benchmarks: pages (time, weight) and search latency, each beside references
+bench: install ## Benchmarks: pages (time, weight), search and recommendation latency, each beside references
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
+	$(BIN)/python bench/matching.py
 
 clean: ## Remove the virtualenv, the database and caches
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info

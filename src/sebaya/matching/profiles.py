@@ -21,12 +21,15 @@ import math
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Max
 
 from sebaya.regions.models import COUNTRY_CODE, Indicator, Observation, Region, RegionLevel
 
 PEMDA_LEVELS = (RegionLevel.PROVINCE, RegionLevel.REGENCY, RegionLevel.CITY)
+# (region id, indicator id, period, period start, value, unit, source, note, series break)
+ObservationRow = tuple[int, int, str, datetime.date, Any, str, str, str, bool]
 
 
 @dataclass(frozen=True)
@@ -177,28 +180,29 @@ class ProfileTable:
         self,
         regions: list[Region],
         indicators: list[Indicator],
-        observations: list[Observation],
+        observations: list[ObservationRow],
     ) -> None:
         self.regions = regions
         self.by_code = {r.code: r for r in regions}
         self.by_id = {r.pk: r for r in regions}
         self.indicators = indicators
+        slugs = {i.pk: i.slug for i in indicators}
         self._series: dict[int, dict[str, list[Point]]] = defaultdict(dict)
-        grouped: dict[tuple[int, str, str], list[Observation]] = defaultdict(list)
-        for obs in observations:
-            grouped[(obs.region_id, obs.indicator.slug, obs.period)].append(obs)
-        for (region_id, slug, _period), rows in grouped.items():
-            rows.sort(key=lambda o: o.source_url)
-            first = rows[0]
-            self._series[region_id].setdefault(slug, []).append(
+        grouped: dict[tuple[int, int, str], list[ObservationRow]] = defaultdict(list)
+        for row in observations:
+            grouped[(row[0], row[1], row[2])].append(row)
+        for (region_id, indicator_id, _period), rows in grouped.items():
+            rows.sort(key=lambda r: r[6])  # by source address
+            _r, _i, period, start, value, unit, source_url, note, series_break = rows[0]
+            self._series[region_id].setdefault(slugs[indicator_id], []).append(
                 Point(
-                    period=first.period,
-                    period_start=first.period_start,
-                    value=float(first.value),
-                    unit=first.unit,
-                    source_url=first.source_url,
-                    note=first.note,
-                    series_break=first.series_break,
+                    period=period,
+                    period_start=start,
+                    value=float(value),
+                    unit=unit,
+                    source_url=source_url,
+                    note=note,
+                    series_break=series_break,
                     other_sources=len(rows) - 1,
                 )
             )
@@ -338,9 +342,19 @@ def profile_table() -> ProfileTable:
         regions = list(Region.objects.filter(level__in=(RegionLevel.COUNTRY, *PEMDA_LEVELS)))
         indicators = list(Indicator.objects.all())
         observations = list(
-            Observation.objects.select_related("indicator")
-            .filter(region__level__in=(RegionLevel.COUNTRY, *PEMDA_LEVELS))
-            .order_by("region_id", "indicator__display_order", "period_start")
+            Observation.objects.filter(
+                region__level__in=(RegionLevel.COUNTRY, *PEMDA_LEVELS)
+            ).values_list(
+                "region_id",
+                "indicator_id",
+                "period",
+                "period_start",
+                "value",
+                "unit",
+                "source_url",
+                "note",
+                "series_break",
+            )
         )
         table = ProfileTable(regions, indicators, observations)
         _cache = (key, table)
