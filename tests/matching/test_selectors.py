@@ -54,14 +54,15 @@ def test_recommendations_for_sambas_explain_each_component(demo):
     )
 
 
-def test_weights_change_the_order_and_relevance_only_is_the_search_order(demo):
+def test_weights_change_the_order_and_relevance_only_ranks_by_relevance(demo):
     sambas = Region.objects.get(code="61.01")
     problem = "penanggulangan kemiskinan"
     relevance_only = recommend(
         user=ANON, region=sambas, problem=problem, weights=Weights(1, 0, 0, 0, 0), limit=5
     )
-    ranks = [r.search_rank for r in relevance_only.items]
-    assert ranks == sorted(ranks)
+    relevance = [r.components["relevance"].score for r in relevance_only.items]
+    assert relevance == sorted(relevance, reverse=True)
+    assert [r.score for r in relevance_only.items] == relevance
     evidence_heavy = recommend(
         user=ANON, region=sambas, problem=problem, weights=Weights(0.2, 0, 1, 0, 0), limit=5
     )
