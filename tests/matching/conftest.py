@@ -9,9 +9,6 @@ import pytest
 
 from sebaya.matching.profiles import reset_profile_cache
 from sebaya.regions.models import COUNTRY_CODE, RegionLevel
-
-# The browser journey uses the fixtures of tests/browser.
-from tests.browser.conftest import _async_unsafe_allowed, browser, page  # noqa: F401
 from tests.regions.factories import IndicatorFactory, ObservationFactory, RegionFactory
 from tests.search.demo_index import build_demo_index
 

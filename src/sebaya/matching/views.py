@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from sebaya.api.params import REGION_CODE_RE
@@ -130,10 +130,10 @@ def peers(request: HttpRequest, code: str) -> HttpResponse:
 
 
 LEVEL_FILTERS = [
-    ("", _("Semua")),
-    (RegionLevel.PROVINCE, _("Provinsi")),
-    (RegionLevel.REGENCY, _("Kabupaten")),
-    (RegionLevel.CITY, _("Kota")),
+    ("", gettext_lazy("Semua")),
+    (RegionLevel.PROVINCE, gettext_lazy("Provinsi")),
+    (RegionLevel.REGENCY, gettext_lazy("Kabupaten")),
+    (RegionLevel.CITY, gettext_lazy("Kota")),
 ]
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from sebaya.matching.profiles import reset_profile_cache
 from tests.browser.conftest import axe_violations
+from tests.search.demo_index import build_demo_index
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,7 +16,13 @@ def _assert_accessible(page, name: str) -> None:
     assert violations == [], f"axe-core on {name}: {violations}"
 
 
-def test_officer_finds_practices_for_her_region_and_opens_one(live_server, page, demo):
+def _load_demo(monkeypatch) -> None:
+    build_demo_index(monkeypatch)
+    reset_profile_cache()
+
+
+def test_officer_finds_practices_for_her_region_and_opens_one(live_server, page, monkeypatch):
+    _load_demo(monkeypatch)
     page.goto(live_server.url + "/wilayah/61.01/")
     page.get_by_role("link", name="Praktik yang cocok untuk wilayah ini").click()
     page.wait_for_url("**/wilayah/61.01/rekomendasi/")
@@ -41,7 +49,8 @@ def test_officer_finds_practices_for_her_region_and_opens_one(live_server, page,
     assert page.get_by_role("heading", level=1).inner_text() == "Laboratorium Kemiskinan"
 
 
-def test_peers_and_priorities_pages_are_accessible(live_server, page, demo):
+def test_peers_and_priorities_pages_are_accessible(live_server, page, monkeypatch):
+    _load_demo(monkeypatch)
     page.goto(live_server.url + "/wilayah/33.16/sebaya/")
     assert page.locator("svg.bar-chart").count() >= 1
     _assert_accessible(page, "peers")
