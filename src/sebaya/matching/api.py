@@ -36,6 +36,7 @@ from sebaya.matching.selectors import (
 )
 from sebaya.matching.weights import WeightsError, resolve_weights
 from sebaya.regions.models import Region
+from sebaya.regions.schemas import region_brief
 
 router = Router()
 priorities_router = Router()
@@ -140,7 +141,7 @@ def region_peers(request: HttpRequest, code: str, params: Query[PeerParams]) -> 
     peers = peer_regions(region, limit=params.limit, as_of=params.as_of or None, table=table)
     nearby = nearby_practices(user=request.user, region=region, innovation=practice, table=table)
     return {
-        "region": {"code": region.code, "name": region.name, "level": region.level},
+        "region": region_brief(region),
         "peers": [peer_payload(p, absolute=absolute) for p in peers],
         "nearby": [
             {
