@@ -100,6 +100,14 @@ def test_empty_problem_gives_need_based_suggestions(demo):
     assert any(s.kind == "above_national" for s in result.needs)
 
 
+def test_a_problem_without_searchable_words_falls_back_to_suggestions(demo):
+    papua = Region.objects.get(code="91")
+    result = recommend(user=ANON, region=papua, problem="yang dan di ???")
+    assert result.messages[0] == "Masalah ini tidak berisi kata yang bisa dicari."
+    assert result.query_source == "need" and result.items
+    assert result.problem == "yang dan di ???"
+
+
 def test_empty_problem_with_a_theme_and_a_region_without_data(demo):
     kapuas = Region.objects.get(code="61.06")
     by_theme = recommend(user=ANON, region=Region.objects.get(code="71"), theme="kesehatan")

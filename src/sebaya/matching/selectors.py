@@ -445,15 +445,17 @@ def recommend(
     t0 = time.perf_counter()
     ranks: dict[int, tuple[int, float]] = {}
     query_terms: list[str] = []
+    if query and source == "user" and session.search(query, theme).empty_query:
+        # Only stopwords or symbols ("yang dan di"): suggest as if nothing had been written.
+        query, source, needs, fallback = _choose_query("", theme, adopter_profile)
+        messages = [_("Masalah ini tidak berisi kata yang bisa dicari."), *fallback]
     if query:
         results = session.search(query, theme)
         candidates = [hit.innovation for hit in results.items]
         query_terms = analyse_query(results.corrected_query or query).terms
         ranks = {hit.innovation.pk: (n, hit.score) for n, hit in enumerate(results.items, 1)}
-        if results.empty_query and not problem:
+        if results.empty_query:
             source = "none"
-        elif results.empty_query:
-            messages.append(_("Masalah ini tidak berisi kata yang bisa dicari."))
     else:
         candidates = list(
             innovation_list(user=user, filters=CatalogueFilters(theme=theme))[:CANDIDATE_DEPTH]
