@@ -52,12 +52,14 @@ test: lint browser ## Lint, then run the whole test suite (browser tests include
 test-fast: install ## The test suite without browser tests
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
-eval: install ## Offline evaluation of search quality (nDCG@10, recall@10, MRR) against BM25
+eval: install ## Offline evaluation: search (nDCG@10 against BM25), matching (nDCG@5 against relevance-only)
 	$(BIN)/python eval/run_search.py
+	$(BIN)/python eval/run_matching.py
 
-bench: install ## Benchmarks: pages, search latency, import throughput, each beside references
+bench: install ## Benchmarks: pages, search, recommendations, imports, HTTP load, each beside references
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
+	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/exchange.py --practices $(EXCHANGE_PRACTICES)
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 

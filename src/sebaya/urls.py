@@ -16,6 +16,7 @@ urlpatterns = [
     path("cari/", include("sebaya.search.urls")),
     path("pertukaran/", include("sebaya.exchange.urls")),
     path("belajar/", include("sebaya.learning.urls")),
+    path("", include("sebaya.matching.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("masuk/", LoginView.as_view(), name="login"),

@@ -61,6 +61,8 @@ install_error_handlers(api)
 def _register() -> None:
     from sebaya.innovations.api import router as innovations_router
     from sebaya.learning import api as learning_api
+    from sebaya.matching.api import priorities_router
+    from sebaya.matching.api import router as matching_router
     from sebaya.regions.api import indicators_router
     from sebaya.regions.api import router as regions_router
     from sebaya.search.api import router as search_router
@@ -73,6 +75,8 @@ def _register() -> None:
     api.add_router("/events", learning_api.events_router, tags=["learning"])
     api.add_router("/action-plans", learning_api.action_plans_router, tags=["learning"])
     api.add_router("/adoptions", learning_api.adoptions_router, tags=["learning"])
+    api.add_router("/regions", matching_router, tags=["matching"])
+    api.add_router("/priorities", priorities_router, tags=["matching"])
 
 
 _register()

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "sebaya.learning",
     "sebaya.exchange",
     "sebaya.history",
+    "sebaya.matching",
     "sebaya.api",
 ]
 
@@ -198,3 +199,5 @@ SEBAYA_API_WRITES_PER_MINUTE = env_int("API_WRITES_PER_MINUTE", 60)
 SEBAYA_API_TOKEN_READS_PER_MINUTE = env_int("API_TOKEN_READS_PER_MINUTE", 600)
 # The site's public address, for links in e-mails sent outside a request (reminders).
 SEBAYA_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Matcher weights, e.g. "relevance=0.5,evidence=0.2" (docs/matching.md); empty = the defaults.
+SEBAYA_MATCHING_WEIGHTS = env_str("MATCHING_WEIGHTS", "")
