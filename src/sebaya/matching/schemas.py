@@ -14,6 +14,7 @@ from pydantic import Field
 
 from sebaya.api.params import CleanStr
 from sebaya.api.params import enum_param as _enum
+from sebaya.innovations.schemas import ContactOut
 from sebaya.matching.profiles import IndicatorContext, Point, RegionProfile
 from sebaya.matching.scoring import LEVELS, Similarity
 from sebaya.matching.selectors import (
@@ -124,14 +125,6 @@ class PractitionerOut(Schema):
     stage: str
     stage_label: str
     nearness: str = Field(description="province or island_group")
-
-
-class ContactOut(Schema):
-    unit: str
-    role: str
-    email: str
-    phone: str
-    website: str
 
 
 class RecommendationOut(Schema):
