@@ -15,7 +15,7 @@ class TokenForm(forms.Form):
         help_text=_("Untuk apa token ini, mis. “skrip impor Bappeda”."),
     )
     scopes = forms.MultipleChoiceField(
-        label=_("Cakupan"),
+        label=_("Cakupan akses"),
         choices=TokenScope.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Berikan cakupan sekecil mungkin."),

@@ -116,7 +116,7 @@ class PersonalAccessToken(models.Model):
     name = models.CharField(_("nama"), max_length=100)
     prefix = models.CharField(_("awalan"), max_length=16, help_text=_("Untuk mengenali token."))
     digest = models.CharField(_("sidik"), max_length=64, unique=True)
-    scopes = models.JSONField(_("cakupan"), default=list)
+    scopes = models.JSONField(_("cakupan akses"), default=list)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
     expires_at = models.DateTimeField(_("kedaluwarsa"), null=True, blank=True)
