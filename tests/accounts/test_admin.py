@@ -128,3 +128,36 @@ def test_organisation_added_in_admin(curator_client):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Organisation.objects.get().slug == "bappeda-sambas"
+
+
+def test_parts_edited_in_admin_are_recorded_in_the_history(curator_client):
+    from sebaya.history.models import ChangeRecord
+
+    region = RegionFactory()
+    organisation = OrganisationFactory()
+    theme = ThemeFactory()
+    data = {
+        "title": "Praktik Dari Admin",
+        "region": str(region.pk),
+        "organisation": str(organisation.pk),
+        "running_status": "unknown",
+        "themes": [str(theme.pk)],
+        "year": "2019",
+    }
+    for prefix in INLINE_PREFIXES:
+        data.update(_inline_management(prefix))
+    curator_client.post(reverse("admin:innovations_innovation_add"), data)
+    innovation = Innovation.objects.get()
+
+    parts = ChangeRecord.objects.filter(
+        model="innovations.innovation", object_id=str(innovation.pk), note="admin"
+    ).get()
+    assert parts.actor == curator_client.curator
+    assert parts.before["themes"] == [] and parts.after["themes"] == [str(theme)]
+    assert "themes" in parts.changed_fields
+
+    # Saving again without a change to the parts records nothing more.
+    data.pop("themes")
+    data["themes"] = [str(theme.pk)]
+    curator_client.post(reverse("admin:innovations_innovation_change", args=[innovation.pk]), data)
+    assert ChangeRecord.objects.filter(note="admin").count() == 1

@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from sebaya.history.models import ChangeAction
+from sebaya.history.services import record_change, snapshot
 from sebaya.innovations.models import (
     Award,
     Contact,
@@ -159,6 +161,30 @@ class InnovationAdmin(admin.ModelAdmin):
         obj.created_by = created.created_by
         obj._state.adding = False
         obj._state.db = created._state.db
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Themes, urusan, SDGs and the inline parts are saved here, outside the services:
+        record what they were and became, so the practice's history misses nothing."""
+        obj = form.instance
+        before = self._parts(obj)
+        super().save_related(request, form, formsets, change)
+        record_change(
+            actor=request.user,
+            action=ChangeAction.UPDATE,
+            instance=obj,
+            before=before,
+            after=self._parts(obj),
+            note="admin",
+        )
+
+    def _parts(self, obj: Innovation) -> dict[str, Any]:
+        parts: dict[str, Any] = snapshot(obj, fields=M2M_FIELDS)
+        for inline in self.inlines:
+            rows = inline.model.objects.filter(innovation=obj).order_by("pk")
+            parts[inline.model._meta.label_lower] = [
+                snapshot(row, exclude=("innovation",)) for row in rows
+            ]
+        return parts
 
     def delete_model(self, request: HttpRequest, obj: Innovation) -> None:
         innovation_delete(user=request.user, innovation=obj)
