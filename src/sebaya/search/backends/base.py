@@ -183,8 +183,9 @@ def bm25_scores(
     frequencies: Mapping[str, int],
     total: int,
     average_length: float,
-) -> dict[int, float]:
-    """Each document's bm25 over all the weighted terms, computed as FTS5's bm25() does.
+) -> dict[int, tuple[float, frozenset[str]]]:
+    """Each document's bm25 over all the weighted terms, computed as FTS5's bm25() does, and the
+    terms it holds.
 
     `texts` are analysed (title, body) pairs: terms separated by single spaces, so a split is
     the tokenizer's answer. Per term: idf x tf x (k1 + 1) / (tf + k1 x (1 - b + b x D / avgD)),
@@ -198,19 +199,25 @@ def bm25_scores(
         for term, weight in weighted
         if frequencies.get(term, 0) > 0
     }
+    wanted = {term for term, _w in weighted}
     average = average_length or 1.0
-    scores: dict[int, float] = {}
+    scores: dict[int, tuple[float, frozenset[str]]] = {}
     for rowid, (title, body) in texts.items():
         title_terms = title.split()
         body_terms = body.split()
-        present = factors.keys() & {*title_terms, *body_terms}
+        present = wanted.intersection(title_terms)
+        present.update(wanted.intersection(body_terms))
         score = 0.0
         if present:
             norm = BM25_K1 * (1 - BM25_B + BM25_B * (len(title_terms) + len(body_terms)) / average)
             for term in present:
-                tf = TITLE_WEIGHT * title_terms.count(term) + BODY_WEIGHT * body_terms.count(term)
-                score += factors[term] * tf * (BM25_K1 + 1) / (tf + norm)
-        scores[rowid] = score
+                factor = factors.get(term)
+                if factor:
+                    tf = TITLE_WEIGHT * title_terms.count(term) + BODY_WEIGHT * body_terms.count(
+                        term
+                    )
+                    score += factor * tf * (BM25_K1 + 1) / (tf + norm)
+        scores[rowid] = (score, frozenset(present))
     return scores
 
 

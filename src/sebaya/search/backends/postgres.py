@@ -38,9 +38,9 @@ class PostgresBackend:
     ts_rank_cd has no notion of how rare a word is; multiplying each term's rank by the bm25 idf
     gives the rarer words the weight they have in the FTS5 backend, so the two rank simple
     queries the same way. Each term's document count comes from a per-process cache that is
-    emptied when the index changes (`document_frequencies`). As in the FTS5 backend, a term found
-    in half the documents or more (idf 1e-6) is left out of the candidate search unless nothing
-    else is left: it would make every second practice a candidate without changing any score.
+    emptied when the index changes (`document_frequencies`). As in the FTS5 backend, common terms
+    and costly glossary expansions (`scoring_terms`) do not pick candidates, yet count in the
+    score of every candidate that holds them.
     Terms are parsed by plainto_tsquery from query parameters, so user text is never part of the
     SQL nor of tsquery syntax; expansions are weighted by EXPANSION_WEIGHT.
     """
@@ -57,33 +57,46 @@ class PostgresBackend:
         if not weighted or limit <= 0:
             return []
         total, frequencies = document_frequencies([term for term, _w in weighted])
-        scored = set(scoring_terms(weighted, frequencies, total))
+        searched = set(scoring_terms(weighted, frequencies, total))
+        # Every term found in the index is scored; only `scoring_terms` pick the candidates.
         scoring = [
             (index, weight * bm25_idf(total, frequencies.get(term, 0)))
             for index, (term, weight) in enumerate(weighted)
-            if (term, weight) in scored
+            if frequencies.get(term, 0) > 0
         ]
+        if not scoring:
+            return []
         # Only constants and loop indexes are formatted into the SQL; terms are parameters.
         queries = ", ".join(f"plainto_tsquery('simple', %s) AS t{i}" for i in range(len(weighted)))
-        score = " + ".join(
-            f"%s * ts_rank_cd('{RANK_WEIGHTS}', d.vector, q.t{i}, {RANK_NORMALISATION})"
-            for i, _idf in scoring
+
+        def rank(indexes: list[int]) -> str:
+            return " + ".join(
+                f"%s * ts_rank_cd('{RANK_WEIGHTS}', d.vector, q.t{i}, {RANK_NORMALISATION})"
+                for i in indexes
+            )
+
+        chosen = [i for i, _idf in scoring if weighted[i] in searched] or [scoring[0][0]]
+        candidates = " || ".join(
+            f"q.t{i}" for i, term_weight in enumerate(weighted) if term_weight in searched
         )
-        candidates = " || ".join(f"q.t{i}" for i, _idf in scoring)
         flags = ", ".join(f"d.vector @@ q.t{i}" for i in range(len(weighted)))
         where, labels = _labels(visibility)
+        # The best candidates on the searched terms, then ranked on all the terms (as in the
+        # FTS5 backend), with the terms each holds.
         sql = (
             f"WITH q AS MATERIALIZED (SELECT {queries}) "  # noqa: S608
-            f"SELECT c.id, c.score, {flags} FROM ("
-            f"SELECT d.innovation_id AS id, {score} AS score "
+            f"SELECT d.innovation_id, {rank([i for i, _idf in scoring])} AS score, {flags} FROM ("
+            f"SELECT d.innovation_id AS id, {rank(chosen)} AS score "
             f"FROM search_searchdocument d, q WHERE d.vector @@ ({candidates}){where} "
             "ORDER BY score DESC, id LIMIT %s"
             ") c JOIN search_searchdocument d ON d.innovation_id = c.id, q "
-            "ORDER BY c.score DESC, c.id"
+            "ORDER BY score DESC, d.innovation_id LIMIT %s"
         )
+        idf = dict(scoring)
         params: list[Any] = [term for term, _w in weighted]
-        params += [idf for _i, idf in scoring]
-        params += [*labels, limit]
+        params += [idf[i] for i, _idf in scoring]
+        params += [idf[i] for i in chosen]
+        params += [*labels, limit * 2, limit]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()

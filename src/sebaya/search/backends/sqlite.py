@@ -84,17 +84,21 @@ class SqliteBackend:
                 truncated = any(len(rows) >= depth for rows in found)
                 texts = _visible_texts(cursor, sorted(set().union(*found)), visibility)
                 scores = bm25_scores(texts, weighted, frequencies, total, average)
-                ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+                ranked = sorted(scores, key=lambda rowid: (-scores[rowid][0], rowid))[:limit]
                 if len(ranked) >= limit or not truncated:
                     break
                 depth *= 4  # many hidden drafts among the best: look deeper
+        # Analysed terms are single words; a term of several (only callers other than the
+        # query analyser make them) is looked for as a phrase in the text.
+        phrases = [(t, w) for t, w in weighted if len(_TOKEN.findall(t)) != 1]
         return [
             LexicalHit(
                 innovation_id=rowid,
-                score=score,
-                matched=frozenset(matched_terms(" ".join(texts[rowid]), weighted)),
+                score=scores[rowid][0],
+                matched=scores[rowid][1]
+                | (matched_terms(" ".join(texts[rowid]), phrases) if phrases else frozenset()),
             )
-            for rowid, score in ranked
+            for rowid in ranked
         ]
 
     @transaction.atomic
