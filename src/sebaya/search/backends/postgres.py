@@ -131,16 +131,26 @@ class PostgresBackend:
         index_changed()
 
     def vocabulary(self) -> dict[str, int]:
+        # A tsvector holds each lexeme once, so a row per (document, lexeme) counts documents.
         return vocabulary_cache.get(
-            "stems", lambda: _ts_stat("SELECT vector FROM search_searchdocument")
+            "stems",
+            lambda: _counts(
+                "SELECT w, COUNT(*) FROM search_searchdocument, "
+                "unnest(tsvector_to_array(vector)) w GROUP BY w"
+            ),
         )
 
     def word_vocabulary(self) -> dict[str, int]:
-        # Surface words are only needed for spelling, so they get no stored column: ts_stat
-        # parses them when the vocabulary is rebuilt.
+        # Surface words are only needed for spelling, so they get no stored column or index.
+        # `words` holds each word of a document once (build_document), space-separated: a
+        # split and a count give each word's documents, five times faster than ts_stat over
+        # to_tsvector (4.8 s against 24.8 s at 250,000 practices on the 2-core dev machine).
         return vocabulary_cache.get(
             "words",
-            lambda: _ts_stat("SELECT to_tsvector('simple', words) FROM search_searchdocument"),
+            lambda: _counts(
+                "SELECT w, COUNT(*) FROM search_searchdocument, "
+                "unnest(string_to_array(words, ' ')) w WHERE w <> '' GROUP BY w"
+            ),
         )
 
 
@@ -184,7 +194,7 @@ def _labels(visibility: Visibility) -> tuple[str, list[Any]]:
     return " AND d.is_published", []
 
 
-def _ts_stat(query: str) -> dict[str, int]:
+def _counts(query: str) -> dict[str, int]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT word, ndoc FROM ts_stat(%s)", [query])
-        return {word: int(ndoc) for word, ndoc in cursor.fetchall()}
+        cursor.execute(query)
+        return {word: int(n) for word, n in cursor.fetchall()}
