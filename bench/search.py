@@ -168,6 +168,7 @@ def main() -> int:
     else:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE search_searchdocument")
+            cursor.execute("ANALYZE")  # every table: facet and page plans need the counts too
     total = Innovation.objects.count()
     print(f"Index ready: {total:,} practices, {SearchDocument.objects.count():,} documents")
 
