@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import translation
+from huey.contrib.djhuey import db_task
 
 from sebaya.innovations.models import NARRATIVE_SECTIONS, Award, Innovation
 from sebaya.regions.models import Region, RegionLevel
@@ -108,6 +109,13 @@ def index_innovations(ids: Iterable[int]) -> list[int]:
     Unchanged documents (same content hash) are skipped; ids of practices that no longer exist
     are removed from the index.
     """
+    changed = _index_documents(ids)
+    _schedule_embeddings(changed)
+    return changed
+
+
+def _index_documents(ids: Iterable[int]) -> list[int]:
+    """The lexical part of index_innovations: documents written, no vectors scheduled."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
@@ -128,7 +136,6 @@ def index_innovations(ids: Iterable[int]) -> list[int]:
         # a deleted practice, but not its FTS5 rows.
         backend.delete([pk for pk in chunk if pk not in found])
         changed += [doc.pk for doc in docs]
-    _schedule_embeddings(changed)
     return changed
 
 
@@ -220,3 +227,92 @@ def schedule_index(ids: Iterable[int | None]) -> None:
     shared.update(new)
     # robust: the write has committed; an indexing failure is logged, never the caller's error.
     transaction.on_commit(_Flush(shared), robust=True)
+
+
+# Bulk writes (a 30,000-row import) send no signals and must not queue one task per practice:
+# the batch is indexed lexically once after the commit, so search finds it at once, and its
+# vectors are one background task that embeds them in slices (or `sebaya reindex` does).
+def index_innovations_in_bulk(ids: Iterable[int]) -> list[int]:
+    """Index many practices now (lexical documents) and queue ONE task for their vectors."""
+    changed = _index_documents(ids)
+    if changed:
+        refresh_planner_statistics()
+        _schedule_batch_embedding(changed)
+    return changed
+
+
+def schedule_index_in_bulk(ids: Iterable[int]) -> None:
+    """index_innovations_in_bulk once the current transaction commits (at once outside one)."""
+    batch = sorted(set(ids))
+    if batch:
+        # robust: the write has committed; an indexing failure is logged, never the caller's.
+        transaction.on_commit(lambda: index_innovations_in_bulk(batch), robust=True)
+
+
+EMBED_SLICE = 512  # practices read per round by embed_innovations (the model takes 32 at a time)
+
+
+def embed_innovations(ids: Iterable[int], *, batch_size: int = 32) -> int:
+    """Compute the missing or stale vectors of these practices; how many were computed."""
+    from sebaya.search.models import Embedding
+    from sebaya.search.semantic import (
+        EMBEDDED_SECTIONS,
+        MODEL_NAME,
+        embed_passages,
+        embedding_text,
+        store_vectors,
+        text_hash,
+    )
+
+    wanted = sorted(set(ids))
+    computed = 0
+    for start in range(0, len(wanted), EMBED_SLICE):
+        chunk = wanted[start : start + EMBED_SLICE]
+        known = dict(
+            Embedding.objects.filter(pk__in=chunk, model=MODEL_NAME).values_list("pk", "text_hash")
+        )
+        stale: list[tuple[int, str, str]] = []
+        practices = (
+            Innovation.objects.only("id", "title", "summary", "overview", *EMBEDDED_SECTIONS)
+            .prefetch_related("themes")
+            .filter(pk__in=chunk)
+            .order_by("pk")
+        )
+        for innovation in practices:
+            text = embedding_text(innovation)
+            digest = text_hash(text)
+            if known.get(innovation.pk) != digest:
+                stale.append((innovation.pk, text, digest))
+        for offset in range(0, len(stale), batch_size):
+            batch = stale[offset : offset + batch_size]
+            vectors = embed_passages([text for _pk, text, _digest in batch])
+            with transaction.atomic():
+                store_vectors(
+                    [(pk, vectors[i], digest) for i, (pk, _t, digest) in enumerate(batch)]
+                )
+            computed += len(batch)
+    return computed
+
+
+@db_task()
+def embed_innovations_task(ids: list[int]) -> int:
+    """Background: the vectors of a bulk write's practices. Never raises (see embed_innovation_task:
+    a practice without a vector is still found lexically until `sebaya reindex`)."""
+    try:
+        return embed_innovations(ids)
+    except Exception:
+        logger.exception("embedding of %d practices failed", len(ids))
+        return 0
+
+
+def _schedule_batch_embedding(ids: list[int]) -> None:
+    """Queue one task for the vectors of these practices once the transaction commits."""
+    batch = list(ids)
+
+    def enqueue() -> None:
+        try:
+            embed_innovations_task(batch)
+        except Exception:
+            logger.exception("could not queue the embedding of %d practices", len(batch))
+
+    transaction.on_commit(enqueue)
