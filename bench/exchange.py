@@ -161,10 +161,12 @@ def main() -> int:
         full = time.perf_counter() - started
         assert report.ok and len(report.created) == args.practices, report.errors[:5]
         # The index followed the bulk write: the last practice is found by its own title.
+        from django.contrib.auth.models import AnonymousUser
+
         from sebaya.search.selectors import search_practices
 
         last = rows[-1][1]
-        found = search_practices(user=None, query=last, mode="lexical", limit=10)
+        found = search_practices(user=AnonymousUser(), query=last, mode="lexical", limit=10)
         assert any(hit.innovation.title == last for hit in found.items), last
         started_again = time.perf_counter()
         again = import_innovations(path=path, source="bench")

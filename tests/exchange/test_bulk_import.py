@@ -15,6 +15,7 @@ from sebaya.innovations.services import (
     unique_slug,
 )
 from sebaya.regions.models import Region
+from sebaya.search.indexing import index_innovations
 from sebaya.search.models import Embedding, SearchDocument
 from tests.accounts.factories import CuratorFactory
 from tests.exchange.conftest import write_xlsx
@@ -131,6 +132,8 @@ def test_bulk_imported_practices_are_in_the_search_index_at_once(regions, tmp_pa
     assert set(SearchDocument.objects.values_list("pk", flat=True)) == ids
     # Vectors come from one background task for the batch (run inline by the test settings).
     assert set(Embedding.objects.values_list("pk", flat=True)) == ids
+    # The documents built from the records in hand are those a full re-read builds.
+    assert index_innovations(ids) == []
     call_command("search", "lumbung", "pangan", "sriwedari", "--mode", "lexical")
     out = capsys.readouterr().out
     # The first result (after the count and the column headings).

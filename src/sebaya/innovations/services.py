@@ -496,10 +496,25 @@ def innovations_bulk_create_from_import(
         if progress is not None:
             progress(start + len(chunk))
 
-    ids = [innovation.pk for _i, innovation, _links in built]
-    from sebaya.search.indexing import schedule_index_in_bulk
+    from sebaya.search.indexing import Related, schedule_index_new
 
-    schedule_index_in_bulk(ids)
+    schedule_index_new(
+        [
+            (
+                innovation,
+                Related(
+                    themes=sorted(
+                        {t.pk: t for t in practices[i].themes}.values(),
+                        key=lambda t: (t.display_order, t.slug),
+                    ),
+                    urusan=sorted({u.pk: u for u in practices[i].urusan}.values(), key=_code),
+                    sdgs=sorted({g.pk: g for g in practices[i].sdgs}.values(), key=_number),
+                    awards=(),
+                ),
+            )
+            for i, innovation, _links in built
+        ]
+    )
     innovations: list[Innovation | None] = [None] * len(practices)
     facts: list[WriteFact] = []
     for i, innovation, links in built:
@@ -516,6 +531,14 @@ def innovations_bulk_create_from_import(
         fields["links"] = [link.url for link in links]
         facts.append(WriteFact("created", "innovations.innovation", innovation.pk, fields))
     return BulkCreateResult(innovations=innovations, errors=errors, facts=facts)
+
+
+def _code(urusan: Urusan) -> str:
+    return urusan.code
+
+
+def _number(goal: SdgGoal) -> int:
+    return goal.number
 
 
 def _build_new(

@@ -5,15 +5,23 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import translation
 from huey.contrib.djhuey import db_task
 
-from sebaya.innovations.models import NARRATIVE_SECTIONS, Award, Innovation
+from sebaya.innovations.models import (
+    NARRATIVE_SECTIONS,
+    Award,
+    Innovation,
+    SdgGoal,
+    Theme,
+    Urusan,
+)
 from sebaya.regions.models import Region, RegionLevel
 from sebaya.search.analysis import analyse, words
 from sebaya.search.backends import get_backend
@@ -47,8 +55,25 @@ def _province(region: Region) -> Region | None:
     return None
 
 
-def document_texts(innovation: Innovation) -> tuple[str, list[str]]:
+class Related(NamedTuple):
+    """A practice's related records as the index reads them, when the caller holds them already
+    (a bulk write): build_document then makes no query. In the models' own ordering."""
+
+    themes: Iterable[Theme]
+    urusan: Iterable[Urusan]
+    sdgs: Iterable[SdgGoal]
+    awards: Iterable[Award]
+
+
+def document_texts(innovation: Innovation, related: Related | None = None) -> tuple[str, list[str]]:
     """The practice's title and the other texts its index body is made of."""
+    if related is None:
+        related = Related(
+            innovation.themes.all(),
+            innovation.urusan.all(),
+            innovation.sdgs.all(),
+            innovation.awards.all(),
+        )
     texts = [innovation.summary, innovation.overview]
     texts += [getattr(innovation, field) for field, _label in NARRATIVE_SECTIONS]
     region = innovation.region
@@ -59,24 +84,24 @@ def document_texts(innovation: Innovation) -> tuple[str, list[str]]:
     if innovation.organisation is not None:
         texts.append(innovation.organisation.name)
     texts.append(innovation.opd_name)
-    for theme in innovation.themes.all():
+    for theme in related.themes:
         texts += [theme.name_id, theme.name_en]
-    for urusan in innovation.urusan.all():
+    for urusan in related.urusan:
         texts += [urusan.name_id, urusan.name_en]
-    for goal in innovation.sdgs.all():
+    for goal in related.sdgs:
         texts += [goal.name_id, goal.name_en]
     # Programme names are translatable labels: index them as written in Indonesian, whatever
     # the language of the request that triggered the indexing.
     with translation.override("id"):
-        for award in innovation.awards.all():
+        for award in related.awards:
             texts += [str(award.get_programme_display()), award.title]
     texts.append(innovation.sector)
     return innovation.title, [text for text in texts if text and text.strip()]
 
 
-def build_document(innovation: Innovation) -> SearchDocument:
+def build_document(innovation: Innovation, related: Related | None = None) -> SearchDocument:
     """The index document of a practice: analysed text, surface words, permission labels."""
-    title, texts = document_texts(innovation)
+    title, texts = document_texts(innovation, related)
     analysed_title = " ".join(analyse(title))
     analysed_body = " ".join(term for text in texts for term in analyse(text))
     surface = " ".join(dict.fromkeys(w for text in (title, *texts) for w in words(text)))
@@ -232,21 +257,32 @@ def schedule_index(ids: Iterable[int | None]) -> None:
 # Bulk writes (a 30,000-row import) send no signals and must not queue one task per practice:
 # the batch is indexed lexically once after the commit, so search finds it at once, and its
 # vectors are one background task that embeds them in slices (or `sebaya reindex` does).
-def index_innovations_in_bulk(ids: Iterable[int]) -> list[int]:
-    """Index many practices now (lexical documents) and queue ONE task for their vectors."""
-    changed = _index_documents(ids)
-    if changed:
-        refresh_planner_statistics()
-        _schedule_batch_embedding(changed)
-    return changed
+def index_new_innovations(practices: Sequence[tuple[Innovation, Related]]) -> list[int]:
+    """Index practices just created in bulk from the records in hand (no re-read of the rows:
+    the same documents index_innovations would build), then queue ONE task for their vectors."""
+    if not practices:
+        return []
+    backend = get_backend()
+    # The province of each region is part of the document: one query for all their parents.
+    regions = list(
+        {innovation.region_id: innovation.region for innovation, _r in practices}.values()
+    )
+    prefetch_related_objects(regions, "parent")
+    ids: list[int] = []
+    for start in range(0, len(practices), BATCH):
+        chunk = practices[start : start + BATCH]
+        backend.upsert([build_document(innovation, related) for innovation, related in chunk])
+        ids += [innovation.pk for innovation, _related in chunk]
+    refresh_planner_statistics()
+    _schedule_batch_embedding(ids)
+    return ids
 
 
-def schedule_index_in_bulk(ids: Iterable[int]) -> None:
-    """index_innovations_in_bulk once the current transaction commits (at once outside one)."""
-    batch = sorted(set(ids))
+def schedule_index_new(practices: Sequence[tuple[Innovation, Related]]) -> None:
+    """index_new_innovations once the current transaction commits (at once outside one)."""
+    batch = list(practices)
     if batch:
-        # robust: the write has committed; an indexing failure is logged, never the caller's.
-        transaction.on_commit(lambda: index_innovations_in_bulk(batch), robust=True)
+        transaction.on_commit(lambda: index_new_innovations(batch), robust=True)
 
 
 EMBED_SLICE = 512  # practices read per round by embed_innovations (the model takes 32 at a time)
