@@ -128,7 +128,12 @@ class _Progress:
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.callback is None:
             return
-        last = self.last.get(stage, 0)
+        if stage not in self.last:
+            # A stage starting is news even before its first rows are done.
+            self.last[stage] = done
+            self.callback(stage, done, total)
+            return
+        last = self.last[stage]
         if (done == total and last != total) or done - last >= self.step:
             self.last[stage] = done
             self.callback(stage, done, total)
@@ -218,6 +223,7 @@ def import_practices(
         handled.add(row.line)
         tick("write", len(handled), total)
 
+    tick("write", 0, total)
     with transaction.atomic():
         # Themes and urusan must exist for the sector mapping; loading them is idempotent.
         load_reference_data()
