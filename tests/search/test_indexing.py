@@ -239,6 +239,14 @@ def test_one_transaction_indexes_each_practice_once(committed, monkeypatch):
         return real(ids)
 
     monkeypatch.setattr(indexing, "index_innovations", recording)
+    # New practices of a bulk import are indexed from the records in hand, in one batch too.
+    real_new = indexing.index_new_innovations
+
+    def recording_new(practices):
+        batches.append(sorted(innovation.pk for innovation, _related in practices))
+        return real_new(practices)
+
+    monkeypatch.setattr(indexing, "index_new_innovations", recording_new)
     with committed():
         call_command("demo", verbosity=0)
     practices = Innovation.objects.count()

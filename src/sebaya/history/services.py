@@ -24,6 +24,11 @@ from sebaya.history.models import ChangeAction, ChangeRecord
 UNTRACKED = frozenset({"id", "created_at", "updated_at", "version"})
 
 
+def json_value(value: Any) -> Any:
+    """A value as the history stores it (dates as ISO text, decimals normalised)."""
+    return _json_value(value)
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from sebaya.accounts.models import Organisation
 from sebaya.core.errors import Conflict
 from sebaya.core.slugs import unique_slug as core_unique_slug
 from sebaya.history.models import ChangeAction
-from sebaya.history.services import record_change, snapshot
+from sebaya.history.services import (
+    build_change,
+    json_value,
+    record_change,
+    record_changes,
+    snapshot,
+)
 from sebaya.innovations.models import (
     NARRATIVE_SECTIONS,
     Innovation,
@@ -74,6 +82,9 @@ REVIEW_FIELDS: tuple[str, ...] = (
 RECHECK_AFTER = datetime.timedelta(days=365)
 
 ImportAction = Literal["created", "updated", "unchanged"]
+# Foreign keys of a practice: checking them runs a query each, which bulk writes skip.
+_FOREIGN_KEYS = ("region", "organisation", "created_by")
+BULK_BATCH = 1000  # rows per INSERT statement in the bulk writes
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,13 @@ def _apply(innovation: Innovation, fields: dict[str, Any]) -> dict[str, Any]:
     return m2m
 
 
-def _validate(innovation: Innovation) -> None:
+def _validate(innovation: Innovation, *, in_memory: bool = False) -> None:
+    """Raise ValidationError with every problem of the practice.
+
+    `in_memory` (bulk writes): no database reads. Foreign keys are taken as given (the caller
+    passes records it read) and uniqueness is the caller's to guarantee (slugs made against one
+    read of the taken ones, new (source, external_id) pairs only).
+    """
     errors: dict[str, list[str]] = {}
     if not (innovation.title or "").strip():
         errors.setdefault("title", []).append(_("Judul wajib diisi."))
@@ -136,7 +153,11 @@ def _validate(innovation: Innovation) -> None:
         errors.setdefault("year", []).append(message)
     try:
         # The checks above speak Indonesian for the common mistakes; full_clean catches the rest.
-        innovation.full_clean(exclude=list(errors))
+        if in_memory:
+            innovation.clean_fields(exclude=[*errors, *_FOREIGN_KEYS])
+            innovation.clean()
+        else:
+            innovation.full_clean(exclude=list(errors))
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -638,3 +659,238 @@ def send_recheck_reminders(*, today: datetime.date | None = None) -> RecheckRemi
             fail_silently=True,
         )
     return RecheckReminders(due=len(due), emails=sent)
+
+
+# --- Bulk creation from imports -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewPractice:
+    """One imported row that creates a practice: the arguments of innovation_upsert_from_import."""
+
+    source: str
+    external_id: str
+    region: Region
+    title: str
+    summary: str = ""
+    year: int | None = None
+    sector: str = ""
+    themes: tuple[Theme, ...] = ()
+    urusan: tuple[Urusan, ...] = ()
+    sdgs: tuple[SdgGoal, ...] = ()
+    source_urls: tuple[str, ...] = ()
+    published_on: datetime.datetime | None = None
+    classification: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class WriteFact:
+    """What one write did to one record: the material of a change-history entry.
+
+    `fields` holds the values written (for many-to-many fields, the ids added; for links, the
+    URLs added). Created records have no "before".
+    """
+
+    action: Literal["created", "updated"]
+    model: str
+    object_id: int
+    fields: dict[str, Any]
+
+
+@dataclass
+class BulkCreateResult:
+    """`innovations[i]` is the practice made from `practices[i]`, or None when it failed with
+    `errors[i]`. `facts` has one "created" entry per practice written, in input order."""
+
+    innovations: list[Innovation | None]
+    errors: dict[int, ValidationError]
+    facts: list[WriteFact]
+
+
+def bulk_unique_slugs(titles: Sequence[str]) -> list[str]:
+    """Slugs for new practices with these titles, by the rules of `unique_slug`.
+
+    As if the practices were created one after the other: a slug taken in the database, by an
+    earlier title of the list or reserved gets -2, -3, ... The taken slugs are read in one query
+    per chunk of titles (plus one for the numbered forms of bases already taken).
+    """
+    max_length = Innovation._meta.get_field("slug").max_length or 50
+    bases = [slugify(title)[: max_length - 6].strip("-") or "praktik" for title in titles]
+    distinct = sorted(set(bases))
+    taken: set[str] = set(RESERVED_SLUGS)
+    for start in range(0, len(distinct), 500):
+        taken.update(
+            Innovation.objects.filter(slug__in=distinct[start : start + 500]).values_list(
+                "slug", flat=True
+            )
+        )
+    crowded = sorted(base for base in distinct if base in taken)
+    for start in range(0, len(crowded), 100):
+        numbered = Q()
+        for base in crowded[start : start + 100]:
+            numbered |= Q(slug__startswith=f"{base}-")
+        taken.update(Innovation.objects.filter(numbered).values_list("slug", flat=True))
+    slugs: list[str] = []
+    for base in bases:
+        slug = base
+        n = 2
+        while slug in taken:
+            slug = f"{base}-{n}"
+            n += 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+@transaction.atomic
+def innovations_bulk_create_from_import(
+    *,
+    user: Any | None,
+    practices: Sequence[NewPractice],
+    progress: Callable[[int], None] | None = None,
+) -> BulkCreateResult:
+    """Create many imported practices at once: what innovation_upsert_from_import does for a new
+    (source, external_id), with a constant number of queries per BULK_BATCH rows.
+
+    The caller guarantees that no practice has these (source, external_id) pairs yet and that
+    they are distinct. Each practice is validated in memory; one that fails is left out and its
+    error returned (the caller decides whether to roll back). `bulk_create` sends no signals, so
+    the search index is brought up to date here, once for the batch after the commit.
+    `progress(done)` is called after each batch is written.
+    """
+    if user is not None and not innovation_policy.can_import(user):
+        raise _deny(_("Hanya kurator yang boleh mengimpor data praktik."))
+    now = timezone.now()
+    created_by = user if getattr(user, "is_authenticated", False) else None
+    errors: dict[int, ValidationError] = {}
+    built: list[tuple[int, Innovation, list[Link]]] = []
+    for i, practice in enumerate(practices):
+        try:
+            innovation, links = _build_new(practice, now=now, created_by=created_by)
+        except ValidationError as exc:
+            errors[i] = exc
+            continue
+        built.append((i, innovation, links))
+    for slug, (_i, innovation, _links) in zip(
+        bulk_unique_slugs([innovation.title for _i, innovation, _links in built]),
+        built,
+        strict=True,
+    ):
+        innovation.slug = slug
+
+    through = {name: getattr(Innovation, name).through for name in ("themes", "urusan", "sdgs")}
+    columns = {"themes": "theme_id", "urusan": "urusan_id", "sdgs": "sdggoal_id"}
+    for start in range(0, len(built), BULK_BATCH):
+        chunk = built[start : start + BULK_BATCH]
+        Innovation.objects.bulk_create([innovation for _i, innovation, _links in chunk])
+        for name, model in through.items():
+            model.objects.bulk_create(
+                [
+                    model(innovation_id=innovation.pk, **{columns[name]: pk})
+                    for i, innovation, _links in chunk
+                    for pk in dict.fromkeys(obj.pk for obj in getattr(practices[i], name))
+                ]
+            )
+        links = []
+        for _i, innovation, innovation_links in chunk:
+            for link in innovation_links:
+                link.innovation = innovation
+                links.append(link)
+        Link.objects.bulk_create(links)
+        if progress is not None:
+            progress(start + len(chunk))
+
+    from sebaya.search.indexing import Related, schedule_index_new
+
+    schedule_index_new(
+        [
+            (
+                innovation,
+                Related(
+                    themes=sorted(
+                        {t.pk: t for t in practices[i].themes}.values(),
+                        key=lambda t: (t.display_order, t.slug),
+                    ),
+                    urusan=sorted({u.pk: u for u in practices[i].urusan}.values(), key=_code),
+                    sdgs=sorted({g.pk: g for g in practices[i].sdgs}.values(), key=_number),
+                    awards=(),
+                ),
+            )
+            for i, innovation, _links in built
+        ]
+    )
+    innovations: list[Innovation | None] = [None] * len(practices)
+    facts: list[WriteFact] = []
+    for i, innovation, links in built:
+        innovations[i] = innovation
+        practice = practices[i]
+        fields: dict[str, Any] = {
+            name: getattr(innovation, "region_id" if name == "region" else name)
+            for name in ("slug", "source", "external_id", "status", *IMPORT_OWNED_FIELDS)
+        }
+        fields.update(dict(practice.classification))
+        for name in ("themes", "urusan", "sdgs"):
+            if getattr(practice, name):
+                fields[name] = list(dict.fromkeys(obj.pk for obj in getattr(practice, name)))
+        fields["links"] = [link.url for link in links]
+        facts.append(WriteFact("created", "innovations.innovation", innovation.pk, fields))
+    # The change history of every practice created here, in one insert per 500 (the per-row
+    # path records its own); inside the import's transaction, so undone with it.
+    record_changes(
+        build_change(
+            actor=user,
+            action=ChangeAction.CREATE,
+            model=fact.model,
+            object_id=fact.object_id,
+            object_repr=str(fact.fields.get("title", "")),
+            after=json_value(fact.fields),
+            note="import",
+        )
+        for fact in facts
+    )
+    return BulkCreateResult(innovations=innovations, errors=errors, facts=facts)
+
+
+def _code(urusan: Urusan) -> str:
+    return urusan.code
+
+
+def _number(goal: SdgGoal) -> int:
+    return goal.number
+
+
+def _build_new(
+    practice: NewPractice, *, now: datetime.datetime, created_by: Any
+) -> tuple[Innovation, list[Link]]:
+    """The unsaved practice and links of a new imported row, validated without queries."""
+    if not practice.source or not practice.external_id:
+        raise ValidationError({"external_id": [_("Sumber dan ID di sumber wajib diisi.")]})
+    values: dict[str, Any] = {}
+    for name, value in practice.classification:
+        if name not in IMPORT_CLASSIFICATION_FIELDS:
+            raise TypeError(f"Innovation field {name!r} is not set by imports")
+        values[name] = value or ""
+    innovation = Innovation(
+        source=practice.source,
+        external_id=practice.external_id,
+        status=PublicationStatus.PUBLISHED,
+        published_at=practice.published_on or now,
+        created_by=created_by,
+        title=(practice.title or "").strip(),
+        summary=(practice.summary or "").strip(),
+        year=practice.year,
+        sector=practice.sector or "",
+        region=practice.region,
+        **values,
+    )
+    # The slug is made later for the whole batch; a placeholder passes the field's validation.
+    innovation.slug = "praktik"
+    _validate(innovation, in_memory=True)
+    links: list[Link] = []
+    for url in dict.fromkeys(practice.source_urls):
+        if not url:
+            continue
+        link = Link(kind=LinkKind.SOURCE, url=url, position=len(links))
+        link.clean_fields(exclude=["innovation"])
+        links.append(link)
+    return innovation, links

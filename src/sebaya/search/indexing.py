@@ -5,14 +5,23 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import translation
+from huey.contrib.djhuey import db_task
 
-from sebaya.innovations.models import NARRATIVE_SECTIONS, Award, Innovation
+from sebaya.innovations.models import (
+    NARRATIVE_SECTIONS,
+    Award,
+    Innovation,
+    SdgGoal,
+    Theme,
+    Urusan,
+)
 from sebaya.regions.models import Region, RegionLevel
 from sebaya.search.analysis import analyse, words
 from sebaya.search.backends import get_backend
@@ -46,8 +55,25 @@ def _province(region: Region) -> Region | None:
     return None
 
 
-def document_texts(innovation: Innovation) -> tuple[str, list[str]]:
+class Related(NamedTuple):
+    """A practice's related records as the index reads them, when the caller holds them already
+    (a bulk write): build_document then makes no query. In the models' own ordering."""
+
+    themes: Iterable[Theme]
+    urusan: Iterable[Urusan]
+    sdgs: Iterable[SdgGoal]
+    awards: Iterable[Award]
+
+
+def document_texts(innovation: Innovation, related: Related | None = None) -> tuple[str, list[str]]:
     """The practice's title and the other texts its index body is made of."""
+    if related is None:
+        related = Related(
+            innovation.themes.all(),
+            innovation.urusan.all(),
+            innovation.sdgs.all(),
+            innovation.awards.all(),
+        )
     texts = [innovation.summary, innovation.overview]
     texts += [getattr(innovation, field) for field, _label in NARRATIVE_SECTIONS]
     region = innovation.region
@@ -58,24 +84,24 @@ def document_texts(innovation: Innovation) -> tuple[str, list[str]]:
     if innovation.organisation is not None:
         texts.append(innovation.organisation.name)
     texts.append(innovation.opd_name)
-    for theme in innovation.themes.all():
+    for theme in related.themes:
         texts += [theme.name_id, theme.name_en]
-    for urusan in innovation.urusan.all():
+    for urusan in related.urusan:
         texts += [urusan.name_id, urusan.name_en]
-    for goal in innovation.sdgs.all():
+    for goal in related.sdgs:
         texts += [goal.name_id, goal.name_en]
     # Programme names are translatable labels: index them as written in Indonesian, whatever
     # the language of the request that triggered the indexing.
     with translation.override("id"):
-        for award in innovation.awards.all():
+        for award in related.awards:
             texts += [str(award.get_programme_display()), award.title]
     texts.append(innovation.sector)
     return innovation.title, [text for text in texts if text and text.strip()]
 
 
-def build_document(innovation: Innovation) -> SearchDocument:
+def build_document(innovation: Innovation, related: Related | None = None) -> SearchDocument:
     """The index document of a practice: analysed text, surface words, permission labels."""
-    title, texts = document_texts(innovation)
+    title, texts = document_texts(innovation, related)
     analysed_title = " ".join(analyse(title))
     analysed_body = " ".join(term for text in texts for term in analyse(text))
     surface = " ".join(dict.fromkeys(w for text in (title, *texts) for w in words(text)))
@@ -108,6 +134,13 @@ def index_innovations(ids: Iterable[int]) -> list[int]:
     Unchanged documents (same content hash) are skipped; ids of practices that no longer exist
     are removed from the index.
     """
+    changed = _index_documents(ids)
+    _schedule_embeddings(changed)
+    return changed
+
+
+def _index_documents(ids: Iterable[int]) -> list[int]:
+    """The lexical part of index_innovations: documents written, no vectors scheduled."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
@@ -128,7 +161,6 @@ def index_innovations(ids: Iterable[int]) -> list[int]:
         # a deleted practice, but not its FTS5 rows.
         backend.delete([pk for pk in chunk if pk not in found])
         changed += [doc.pk for doc in docs]
-    _schedule_embeddings(changed)
     return changed
 
 
@@ -220,3 +252,103 @@ def schedule_index(ids: Iterable[int | None]) -> None:
     shared.update(new)
     # robust: the write has committed; an indexing failure is logged, never the caller's error.
     transaction.on_commit(_Flush(shared), robust=True)
+
+
+# Bulk writes (a 30,000-row import) send no signals and must not queue one task per practice:
+# the batch is indexed lexically once after the commit, so search finds it at once, and its
+# vectors are one background task that embeds them in slices (or `sebaya reindex` does).
+def index_new_innovations(practices: Sequence[tuple[Innovation, Related]]) -> list[int]:
+    """Index practices just created in bulk from the records in hand (no re-read of the rows:
+    the same documents index_innovations would build), then queue ONE task for their vectors."""
+    if not practices:
+        return []
+    backend = get_backend()
+    # The province of each region is part of the document: one query for all their parents.
+    regions = list(
+        {innovation.region_id: innovation.region for innovation, _r in practices}.values()
+    )
+    prefetch_related_objects(regions, "parent")
+    ids: list[int] = []
+    for start in range(0, len(practices), BATCH):
+        chunk = practices[start : start + BATCH]
+        backend.upsert([build_document(innovation, related) for innovation, related in chunk])
+        ids += [innovation.pk for innovation, _related in chunk]
+    refresh_planner_statistics()
+    _schedule_batch_embedding(ids)
+    return ids
+
+
+def schedule_index_new(practices: Sequence[tuple[Innovation, Related]]) -> None:
+    """index_new_innovations once the current transaction commits (at once outside one)."""
+    batch = list(practices)
+    if batch:
+        transaction.on_commit(lambda: index_new_innovations(batch), robust=True)
+
+
+EMBED_SLICE = 512  # practices read per round by embed_innovations (the model takes 32 at a time)
+
+
+def embed_innovations(ids: Iterable[int], *, batch_size: int = 32) -> int:
+    """Compute the missing or stale vectors of these practices; how many were computed."""
+    from sebaya.search.models import Embedding
+    from sebaya.search.semantic import (
+        EMBEDDED_SECTIONS,
+        MODEL_NAME,
+        embed_passages,
+        embedding_text,
+        store_vectors,
+        text_hash,
+    )
+
+    wanted = sorted(set(ids))
+    computed = 0
+    for start in range(0, len(wanted), EMBED_SLICE):
+        chunk = wanted[start : start + EMBED_SLICE]
+        known = dict(
+            Embedding.objects.filter(pk__in=chunk, model=MODEL_NAME).values_list("pk", "text_hash")
+        )
+        stale: list[tuple[int, str, str]] = []
+        practices = (
+            Innovation.objects.only("id", "title", "summary", "overview", *EMBEDDED_SECTIONS)
+            .prefetch_related("themes")
+            .filter(pk__in=chunk)
+            .order_by("pk")
+        )
+        for innovation in practices:
+            text = embedding_text(innovation)
+            digest = text_hash(text)
+            if known.get(innovation.pk) != digest:
+                stale.append((innovation.pk, text, digest))
+        for offset in range(0, len(stale), batch_size):
+            batch = stale[offset : offset + batch_size]
+            vectors = embed_passages([text for _pk, text, _digest in batch])
+            with transaction.atomic():
+                store_vectors(
+                    [(pk, vectors[i], digest) for i, (pk, _t, digest) in enumerate(batch)]
+                )
+            computed += len(batch)
+    return computed
+
+
+@db_task()
+def embed_innovations_task(ids: list[int]) -> int:
+    """Background: the vectors of a bulk write's practices. Never raises (see embed_innovation_task:
+    a practice without a vector is still found lexically until `sebaya reindex`)."""
+    try:
+        return embed_innovations(ids)
+    except Exception:
+        logger.exception("embedding of %d practices failed", len(ids))
+        return 0
+
+
+def _schedule_batch_embedding(ids: list[int]) -> None:
+    """Queue one task for the vectors of these practices once the transaction commits."""
+    batch = list(ids)
+
+    def enqueue() -> None:
+        try:
+            embed_innovations_task(batch)
+        except Exception:
+            logger.exception("could not queue the embedding of %d practices", len(batch))
+
+    transaction.on_commit(enqueue)
