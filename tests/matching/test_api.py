@@ -72,7 +72,6 @@ def test_unknown_region_is_a_clear_404(api, world):
     [
         ("budget=huge", "budget"),
         ("digital=x", "digital"),
-        ("theme=nope", "theme"),
         ("weights=relevance%3Dabc", "weights"),
         ("weights=fame%3D1", "weights"),
         ("limit=0", "limit"),
@@ -101,7 +100,11 @@ def test_profile_peers_and_priorities(api, demo):
     assert all(p["region"]["code"].startswith("61.") for p in peers["peers"])
     nearby = api("/regions/33.16/peers?practice=laboratorium-kemiskinan").json()
     assert [n["slug"] for n in nearby["nearby"]] == ["laboratorium-kemiskinan"]
-    assert api("/regions/33.16/peers?practice=nope").status == 400
+    # Unknown references are 404s, like an unknown region.
+    assert api("/regions/33.16/peers?practice=nope").status == 404
+    unknown_theme = api("/regions/33.16/recommendations?problem=miskin&theme=nope")
+    assert unknown_theme.status == 404
+    assert "Tema tidak dikenal" in unknown_theme.json()["detail"][0]["message"]
 
     ranking = api("/priorities?as_of=2022-03&practices=1").json()
     kalbar = next(r for r in ranking["regions"] if r["region"]["code"] == "61")

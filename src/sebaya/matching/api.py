@@ -72,6 +72,8 @@ def region_recommendations(
     errors = invalid_choices(
         theme=params.theme, budget=params.budget, digital=params.digital, as_of=params.as_of
     )
+    if "theme" in errors:
+        raise not_found(_("Tema tidak dikenal: %(theme)s.") % {"theme": params.theme[:60]})
     if errors:
         raise bad_params(errors)
     try:
@@ -134,7 +136,7 @@ def region_peers(request: HttpRequest, code: str, params: Query[PeerParams]) -> 
         if SLUG_RE.match(params.practice):
             practice = innovation_list(user=request.user).filter(slug=params.practice).first()
         if practice is None:
-            errors["practice"] = params.practice
+            raise not_found(_("Praktik tidak ditemukan."))
     if errors:
         raise bad_params(errors)
     absolute = request.build_absolute_uri

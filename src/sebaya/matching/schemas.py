@@ -33,11 +33,24 @@ from sebaya.regions.schemas import RegionBrief, region_brief
 Absolute = Callable[[str], str]
 
 
+# What the endpoints accept, stated in the OpenAPI document (schemathesis holds us to it).
+_SLUG = r"^[-a-zA-Z0-9_]{0,140}$"
+_PERIOD = r"^((19|20)[0-9]{2}|2100)(-(0[1-9]|1[0-2]))?$|^$"
+_WEIGHTS = (
+    r"^\s*((relevance|transferability|evidence|track_record|feasibility)\s*=\s*"
+    r"[0-9]{1,2}(\.[0-9]{1,4})?\s*([,;]\s*|$))*$"
+)
+
+
 class RecommendationParams(Schema):
     problem: CleanStr = Field(
         "", max_length=2000, description="The problem in the officer's own words; may be empty."
     )
-    theme: CleanStr = Field("", description="Theme slug: only practices of this theme.")
+    theme: CleanStr = Field(
+        "",
+        description="Theme slug: only practices of this theme (404 for an unknown theme).",
+        json_schema_extra={"pattern": _SLUG},
+    )
     budget: CleanStr = Field("", json_schema_extra=_enum(list(LEVELS)))
     digital: CleanStr = Field(
         "", description="The adopter's digital readiness.", json_schema_extra=_enum(list(LEVELS))
@@ -46,19 +59,36 @@ class RecommendationParams(Schema):
         "",
         max_length=300,
         description="Override weights, e.g. `relevance=0.6,evidence=0.2` (docs/matching.md).",
+        json_schema_extra={"pattern": _WEIGHTS},
     )
     limit: int = Field(10, ge=1, le=50)
-    as_of: CleanStr = Field("", description="Profiles as of a period, `YYYY` or `YYYY-MM`.")
+    as_of: CleanStr = Field(
+        "",
+        description="Profiles as of a period, `YYYY` or `YYYY-MM`.",
+        json_schema_extra={"pattern": _PERIOD},
+    )
 
 
 class PeerParams(Schema):
     limit: int = Field(10, ge=1, le=50)
-    practice: CleanStr = Field("", description="Slug of a practice: who near the region did it.")
-    as_of: CleanStr = Field("", description="Profiles as of a period, `YYYY` or `YYYY-MM`.")
+    practice: CleanStr = Field(
+        "",
+        description="Slug of a practice: who near the region did it (404 for an unknown one).",
+        json_schema_extra={"pattern": _SLUG},
+    )
+    as_of: CleanStr = Field(
+        "",
+        description="Profiles as of a period, `YYYY` or `YYYY-MM`.",
+        json_schema_extra={"pattern": _PERIOD},
+    )
 
 
 class PriorityParams(Schema):
-    as_of: CleanStr = Field("", description="Rank as of a period, `YYYY` or `YYYY-MM`.")
+    as_of: CleanStr = Field(
+        "",
+        description="Rank as of a period, `YYYY` or `YYYY-MM`.",
+        json_schema_extra={"pattern": _PERIOD},
+    )
     level: CleanStr = Field(
         "",
         json_schema_extra=_enum(
