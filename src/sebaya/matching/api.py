@@ -18,6 +18,7 @@ from sebaya.matching.schemas import (
     PrioritiesOut,
     PriorityParams,
     ProfileOut,
+    ProfileParams,
     RecommendationParams,
     RecommendationsOut,
     peer_payload,
@@ -106,7 +107,8 @@ def region_recommendations(
         "province's. Missing values are null, never 0."
     ),
 )
-def region_profile(request: HttpRequest, code: str, as_of: str = "") -> dict[str, Any]:
+def region_profile(request: HttpRequest, code: str, params: Query[ProfileParams]) -> dict[str, Any]:
+    as_of = params.as_of
     table = profile_table()
     region = _region(code, table)
     errors = invalid_choices(as_of=as_of)

@@ -37,8 +37,8 @@ Absolute = Callable[[str], str]
 _SLUG = r"^[-a-zA-Z0-9_]{0,140}$"
 _PERIOD = r"^((19|20)[0-9]{2}|2100)(-(0[1-9]|1[0-2]))?$|^$"
 _WEIGHTS = (
-    r"^\s*((relevance|transferability|evidence|track_record|feasibility)\s*=\s*"
-    r"[0-9]{1,2}(\.[0-9]{1,4})?\s*([,;]\s*|$))*$"
+    r"^[ \t]*((relevance|transferability|evidence|track_record|feasibility)[ \t]*=[ \t]*"
+    r"[0-9]{1,2}(\.[0-9]{1,4})?[ \t]*([,;][ \t]*|$))*$"
 )
 
 
@@ -62,6 +62,14 @@ class RecommendationParams(Schema):
         json_schema_extra={"pattern": _WEIGHTS},
     )
     limit: int = Field(10, ge=1, le=50)
+    as_of: CleanStr = Field(
+        "",
+        description="Profiles as of a period, `YYYY` or `YYYY-MM`.",
+        json_schema_extra={"pattern": _PERIOD},
+    )
+
+
+class ProfileParams(Schema):
     as_of: CleanStr = Field(
         "",
         description="Profiles as of a period, `YYYY` or `YYYY-MM`.",
