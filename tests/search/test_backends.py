@@ -11,10 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sebaya.search.analysis import analyse_query
-from sebaya.search.backends import Visibility, get_backend, visibility_for
-from sebaya.search.backends.base import MAX_TERMS, PUBLIC, query_terms
+from sebaya.search.backends import Visibility, base, get_backend, visibility_for
+from sebaya.search.backends.base import (
+    EXPANSION_WEIGHT,
+    MAX_TERMS,
+    PUBLIC,
+    bm25_scores,
+    query_terms,
+    scoring_terms,
+)
 from sebaya.search.backends.postgres import PostgresBackend
-from sebaya.search.backends.sqlite import SqliteBackend, fts_phrase
+from sebaya.search.backends.sqlite import SqliteBackend, _visible_texts, fts_phrase
 from sebaya.search.models import SearchDocument
 from tests.accounts.factories import CuratorFactory, MembershipFactory, OrganisationFactory
 from tests.search.factories import indexed_document
@@ -239,3 +246,93 @@ def test_slow_vocabulary_rebuilds_in_the_background(monkeypatch):
             break
         threading.Event().wait(0.01)
     assert cache.get("n", build) == 2
+
+
+# Which terms go into the full-text query, and the complete bm25 the candidates are ranked on.
+
+
+def test_common_typed_terms_are_left_out_unless_nothing_else():
+    frequencies = {"rare": 5, "common": 600, "ubiquitous": 900}
+    weighted = [("rare", 1.0), ("common", 1.0), ("ubiquitous", 1.0)]
+    assert scoring_terms(weighted, frequencies, 1000) == [("rare", 1.0)]
+    # Only common words: they are all the query has, so they stay.
+    only_common = [("common", 1.0), ("ubiquitous", 1.0)]
+    assert scoring_terms(only_common, frequencies, 1000) == only_common
+    # An unknown word costs nothing and is kept with the others.
+    assert scoring_terms([("nowhere", 1.0), ("rare", 1.0)], frequencies, 1000) == [
+        ("nowhere", 1.0),
+        ("rare", 1.0),
+    ]
+
+
+def test_expansions_are_capped_rarest_first(monkeypatch):
+    monkeypatch.setattr(base, "EXPANSION_POSTINGS", 100)
+    frequencies = {"typed": 3, "a": 60, "b": 30, "c": 50, "d": 400, "e": 5}
+    weighted = [("typed", 1.0), *((t, EXPANSION_WEIGHT) for t in "abcde")]
+    kept = scoring_terms(weighted, frequencies, 1000)
+    # e (5) and b (30) and c (50) fit into 100 documents in that order; a (60) would not; d (400)
+    # is too common (idf below MIN_EXPANSION_IDF) whatever the budget. The given order is kept.
+    assert kept == [
+        ("typed", 1.0),
+        ("b", EXPANSION_WEIGHT),
+        ("c", EXPANSION_WEIGHT),
+        ("e", EXPANSION_WEIGHT),
+    ]
+    # The rarest expansion always gets in, even alone over the budget.
+    monkeypatch.setattr(base, "EXPANSION_POSTINGS", 1)
+    assert scoring_terms(weighted, frequencies, 1000)[1:] == [("e", EXPANSION_WEIGHT)]
+    # Expansions alone (a glossary term typed by itself, all of them common): all stay.
+    common_only = [("d", EXPANSION_WEIGHT)]
+    assert scoring_terms(common_only, frequencies, 1000) == common_only
+
+
+def test_terms_left_out_of_the_query_still_rank_and_explain(monkeypatch):
+    """A common word is not searched for, but a practice holding it still scores it: of two
+    practices with the rare word, the one that also has the common word ranks first."""
+    both = indexed_document("judul", "langka biasa isi")
+    rare_only = indexed_document("judul", "langka lain isi")
+    for n in range(4):
+        indexed_document(f"lain{n}", "biasa isi")
+    monkeypatch.setattr(base, "MIN_TYPED_IDF", 10.0)  # "biasa" and "langka" both left out...
+    hits = get_backend().search(["langka", "biasa"], visibility=ALL)
+    assert ids(hits)[:2] == [both.pk, rare_only.pk]  # ...unless nothing else: both searched
+    monkeypatch.setattr(base, "MIN_TYPED_IDF", 0.5)  # only "biasa" (5 of 6) left out
+    hits = get_backend().search(["langka", "biasa"], visibility=ALL)
+    assert ids(hits) == [both.pk, rare_only.pk]
+    assert hits[0].matched == frozenset({"langka", "biasa"})
+    assert hits[1].matched == frozenset({"langka"})
+    assert hits[0].score > hits[1].score
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's bm25 exists on SQLite only")
+def test_bm25_in_python_is_fts5s(corpus):
+    """The candidates' scores are FTS5's own bm25 over the same terms, to the last digits."""
+    backend = SqliteBackend()
+    total, frequencies, average = backend.statistics()
+    terms = ["sampah", "nelayan", "laut", "umum", "organik"]
+    match = " OR ".join(fts_phrase(t) for t in terms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid, -bm25(search_fts, 3.0, 1.0) FROM search_fts WHERE search_fts MATCH %s",
+            [match],
+        )
+        expected = dict(cursor.fetchall())
+        texts = _visible_texts(cursor, list(expected), ALL)
+    scores = bm25_scores(texts, [(t, 1.0) for t in terms], frequencies, total, average)
+    assert set(scores) == set(expected)
+    for rowid, score in expected.items():
+        assert scores[rowid][0] == pytest.approx(score, rel=1e-12)
+    assert average == pytest.approx(
+        sum(len(f"{d.title} {d.body}".split()) for d in SearchDocument.objects.all()) / total
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own cache")
+def test_postgres_document_counts_follow_the_index(corpus):
+    from sebaya.search.backends.postgres import document_frequencies
+
+    total, counts = document_frequencies(["sampah", "umum", "takada"])
+    assert (total, counts["sampah"], counts["umum"], counts["takada"]) == (13, 3, 4, 0)
+    indexed_document("sampah", "baru")
+    total, counts = document_frequencies(["sampah"])
+    assert (total, counts["sampah"]) == (14, 4)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -27,6 +28,19 @@ BODY_WEIGHT = 1.0
 EXPANSION_WEIGHT = 0.4
 # A query longer than this is cut: 10,000 characters of text must not become 1,500 MATCH groups.
 MAX_TERMS = 32
+# Which terms are worth their cost (`scoring_terms`). Both engines score every document a term
+# is found in, so a term's cost is its document count, while what it can add to a score is
+# bounded by its bm25 idf (times k1 + 1 = 2.2, however often it occurs).
+# A typed term below this idf (found in more than ~38 % of the documents) adds at most 1.1 to a
+# score where one rare word adds 10 or more: left out unless the query has nothing else.
+MIN_TYPED_IDF = 0.5
+# Expansions are suggestions: rarest first, none below this idf (found in more than ~27 %),
+# and no more than this many documents in all (as many as the rarest few can take).
+MIN_EXPANSION_IDF = 1.0
+EXPANSION_POSTINGS = 30_000
+# bm25's k1 and b, as FTS5 fixes them.
+BM25_K1 = 1.2
+BM25_B = 0.75
 
 
 @dataclass(frozen=True)
@@ -124,6 +138,87 @@ def query_terms(terms: Sequence[str], expansions: Sequence[str]) -> list[tuple[s
             seen.add(term)
             out.append((term, weight))
     return out[:MAX_TERMS]
+
+
+def bm25_idf(total: int, frequency: int) -> float:
+    """bm25's idf as FTS5 computes it, floored at 1e-6 (never the log of a negative)."""
+    if total - frequency > frequency:
+        return math.log((total - frequency + 0.5) / (frequency + 0.5))
+    return 1e-6
+
+
+def scoring_terms(
+    weighted: Sequence[tuple[str, float]], frequencies: Mapping[str, int], total: int
+) -> list[tuple[str, float]]:
+    """The (term, weight) pairs that go into the full-text query, in the order given.
+
+    Typed terms: those with an idf of MIN_TYPED_IDF or more; when none has, all the typed terms
+    found in the index (a query of common words still finds something). Expansions: those with
+    an idf of MIN_EXPANSION_IDF or more, rarest first, while their documents add up to no more
+    than EXPANSION_POSTINGS (the rarest one always). Terms left out still count in "why it
+    matched"; they are only not scored. On a small catalogue nothing but the commonest words is
+    ever left out; at national scale this bounds the cost of a query (see docs/benchmarks.md).
+    """
+    typed = [(t, w) for t, w in weighted if w == 1.0]
+    expansions = [(t, w) for t, w in weighted if w != 1.0]
+    keep = {t for t, _w in typed if bm25_idf(total, frequencies.get(t, 0)) >= MIN_TYPED_IDF}
+    if not keep:
+        keep = {t for t, _w in typed if frequencies.get(t, 0) > 0} or {t for t, _w in typed}
+    postings = 0
+    for term, _w in sorted(expansions, key=lambda tw: frequencies.get(tw[0], 0)):
+        frequency = frequencies.get(term, 0)
+        if frequency == 0 or bm25_idf(total, frequency) < MIN_EXPANSION_IDF:
+            continue
+        if postings and postings + frequency > EXPANSION_POSTINGS:
+            break
+        postings += frequency
+        keep.add(term)
+    # Only expansions, all common (a glossary term typed alone): they are all there is.
+    return [(t, w) for t, w in weighted if t in keep] or list(weighted)
+
+
+def bm25_scores(
+    texts: Mapping[int, tuple[str, str]],
+    weighted: Sequence[tuple[str, float]],
+    frequencies: Mapping[str, int],
+    total: int,
+    average_length: float,
+) -> dict[int, tuple[float, frozenset[str]]]:
+    """Each document's bm25 over all the weighted terms, computed as FTS5's bm25() does, and the
+    terms it holds.
+
+    `texts` are analysed (title, body) pairs: terms separated by single spaces, so a split is
+    the tokenizer's answer. Per term: idf x tf x (k1 + 1) / (tf + k1 x (1 - b + b x D / avgD)),
+    tf counting title occurrences TITLE_WEIGHT times, D the document's length in terms; times
+    the term's weight (EXPANSION_WEIGHT for expansions). Summed over every term, also those
+    `scoring_terms` left out of the full-text query, so candidates found by either list are
+    ranked on the same complete score.
+    """
+    factors = {
+        term: weight * bm25_idf(total, frequencies[term])
+        for term, weight in weighted
+        if frequencies.get(term, 0) > 0
+    }
+    wanted = {term for term, _w in weighted}
+    average = average_length or 1.0
+    scores: dict[int, tuple[float, frozenset[str]]] = {}
+    for rowid, (title, body) in texts.items():
+        title_terms = title.split()
+        body_terms = body.split()
+        present = wanted.intersection(title_terms)
+        present.update(wanted.intersection(body_terms))
+        score = 0.0
+        if present:
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * (len(title_terms) + len(body_terms)) / average)
+            for term in present:
+                factor = factors.get(term)
+                if factor:
+                    tf = TITLE_WEIGHT * title_terms.count(term) + BODY_WEIGHT * body_terms.count(
+                        term
+                    )
+                    score += factor * tf * (BM25_K1 + 1) / (tf + norm)
+        scores[rowid] = (score, frozenset(present))
+    return scores
 
 
 # Local writes bump this, so the process that changed the index sees its own change at once;

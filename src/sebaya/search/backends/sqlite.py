@@ -13,10 +13,12 @@ from sebaya.search.backends.base import (
     TITLE_WEIGHT,
     LexicalHit,
     Visibility,
+    bm25_scores,
     index_changed,
     index_version,
     query_terms,
     save_documents,
+    scoring_terms,
     vocabulary_cache,
 )
 from sebaya.search.models import SearchDocument
@@ -67,38 +69,36 @@ class SqliteBackend:
         weighted = query_terms(terms, expansions)
         if not weighted or limit <= 0:
             return []
-        frequencies = self.document_frequencies()
+        total, frequencies, average = self.statistics()
+        scored = scoring_terms(weighted, frequencies, total)
         groups = [
-            (weight, " OR ".join(fts_phrase(t) for t in _scoring(weighted, weight, frequencies)))
-            for weight in dict.fromkeys(w for _t, w in weighted)
+            (weight, " OR ".join(fts_phrase(t) for t, w in scored if w == weight))
+            for weight in dict.fromkeys(w for _t, w in scored)
         ]
         depth = limit + limit // 4 + 10  # a little over the limit: drafts are filtered after
         with connection.cursor() as cursor:
             while True:
-                scores: dict[int, float] = {}
-                seen: list[set[int]] = [set() for _g in groups]
-                for group, rowid, score in _best(cursor, [match for _w, match in groups], depth):
-                    scores[rowid] = scores.get(rowid, 0.0) + score * groups[group][0]
-                    seen[group].add(rowid)
-                truncated = [g for g in range(len(groups)) if len(seen[g]) >= depth]
-                # A document in one list may also match the other group below that list's cut:
-                # that part of its score is left out. Reading it (rowid IN with MATCH) would
-                # score every match of the group again, as slow as the list itself.
-                visible, texts = _visible_and_matched(cursor, list(scores), visibility, weighted)
-                ranked = sorted(
-                    ((rowid, score) for rowid, score in scores.items() if rowid in visible),
-                    key=lambda item: (-item[1], item[0]),
-                )[:limit]
+                found: list[set[int]] = [set() for _g in groups]
+                for group, rowid in _best(cursor, [match for _w, match in groups], depth):
+                    found[group].add(rowid)
+                truncated = any(len(rows) >= depth for rows in found)
+                texts = _visible_texts(cursor, sorted(set().union(*found)), visibility)
+                scores = bm25_scores(texts, weighted, frequencies, total, average)
+                ranked = sorted(scores, key=lambda rowid: (-scores[rowid][0], rowid))[:limit]
                 if len(ranked) >= limit or not truncated:
                     break
                 depth *= 4  # many hidden drafts among the best: look deeper
+        # Analysed terms are single words; a term of several (only callers other than the
+        # query analyser make them) is looked for as a phrase in the text.
+        phrases = [(t, w) for t, w in weighted if len(_TOKEN.findall(t)) != 1]
         return [
             LexicalHit(
                 innovation_id=rowid,
-                score=score,
-                matched=frozenset(matched_terms(texts[rowid], weighted)),
+                score=scores[rowid][0],
+                matched=scores[rowid][1]
+                | (matched_terms(" ".join(texts[rowid]), phrases) if phrases else frozenset()),
             )
-            for rowid, score in ranked
+            for rowid in ranked
         ]
 
     @transaction.atomic
@@ -167,9 +167,43 @@ class SqliteBackend:
     def word_vocabulary(self) -> dict[str, int]:
         return vocabulary_cache.get("words", lambda: _vocab(f"{WORDS_TABLE}_vocab"))
 
-    def document_frequencies(self) -> tuple[int, dict[str, int]]:
-        """bm25's N and each stem's document count, as one cached value (one freshness check)."""
-        return vocabulary_cache.get("frequencies", lambda: (index_version()[0], self.vocabulary()))
+    def statistics(self) -> tuple[int, dict[str, int], float]:
+        """bm25's N, each stem's document count and the average document length (terms in
+        title and body), as one cached value (one freshness check)."""
+        return vocabulary_cache.get(
+            "statistics", lambda: (index_version()[0], self.vocabulary(), _average_length())
+        )
+
+
+def _average_length() -> float:
+    """Read from FTS5's own totals, as its bm25 does: the row count and each column's token
+    total, as varints in row 1 of its data table."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT block FROM {FTS_TABLE}_data WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    numbers = _varints(bytes(row[0])) if row and row[0] else []
+    if not numbers or numbers[0] == 0:
+        return 1.0
+    return sum(numbers[1:]) / numbers[0]
+
+
+def _varints(data: bytes) -> list[int]:
+    """SQLite's varints: 7 bits a byte, high bit set on all but the last; a 9th byte is whole."""
+    numbers = []
+    position = 0
+    while position < len(data):
+        value = 0
+        for index in range(9):
+            byte = data[position]
+            position += 1
+            if index == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        numbers.append(value)
+    return numbers
 
 
 def _vocab(table: str) -> dict[str, int]:
@@ -181,46 +215,26 @@ def _vocab(table: str) -> dict[str, int]:
 BM25 = f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
 
 
-def _scoring(
-    weighted: Sequence[tuple[str, float]], weight: float, frequencies: tuple[int, dict[str, int]]
-) -> list[str]:
-    """The terms of one weight group that can change a score.
-
-    FTS5's bm25 gives a term found in half the documents or more an idf of 1e-6: it adds
-    nothing to any score, yet FTS5 would score every one of its matches (most of the cost of a
-    query at 250,000 practices). Such terms are left out of the MATCH, unless the group has
-    nothing else; "why it matched" still names them (read from the text).
-    """
-    documents, vocabulary = frequencies
-    group = [term for term, w in weighted if w == weight]
-    useful = [term for term in group if vocabulary.get(term, 0) * 2 < documents]
-    return useful or group
-
-
-def _best(cursor: Any, matches: Sequence[str], depth: int) -> list[tuple[int, int, float]]:
-    """(group, rowid, bm25 score, higher is better) of the best `depth` documents of each
-    MATCH expression, in one statement. bm25 of an OR of terms is the sum of each term's."""
+def _best(cursor: Any, matches: Sequence[str], depth: int) -> list[tuple[int, int]]:
+    """(group, rowid) of the best `depth` documents of each MATCH expression by FTS5's bm25, in
+    one statement: the candidates, which `bm25_scores` then ranks on all the terms."""
     parts = []
     params: list[Any] = []
     for group, match in enumerate(matches):
         parts.append(
-            f"SELECT * FROM (SELECT {group}, rowid, -{BM25} AS s FROM {FTS_TABLE} "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH %s ORDER BY s DESC LIMIT %s)"
+            f"SELECT * FROM (SELECT {group}, rowid FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY {BM25} LIMIT %s)"
         )
         params.extend([match, depth])
     cursor.execute(" UNION ALL ".join(parts), params)
-    return [(int(g), int(rowid), float(score)) for g, rowid, score in cursor.fetchall()]
+    return [(int(g), int(rowid)) for g, rowid in cursor.fetchall()]
 
 
-def _visible_and_matched(
-    cursor: Any,
-    rowids: Sequence[int],
-    visibility: Visibility,
-    weighted: Sequence[tuple[str, float]],
-) -> tuple[set[int], dict[int, str]]:
-    """The documents among `rowids` that the permission labels allow, and their analysed text,
-    to tell which terms each holds ("why it matched"): a MATCH per term would read each term's
-    whole posting list again."""
+def _visible_texts(
+    cursor: Any, rowids: Sequence[int], visibility: Visibility
+) -> dict[int, tuple[str, str]]:
+    """The analysed (title, body) of the documents among `rowids` that the permission labels
+    allow: what `bm25_scores` ranks on and "why it matched" reads."""
     where = ""
     labels: list[Any] = []
     if not visibility.see_all:
@@ -231,16 +245,16 @@ def _visible_and_matched(
             labels = list(orgs)
         else:
             where = " AND is_published"
-    texts: dict[int, str] = {}
+    texts: dict[int, tuple[str, str]] = {}
     for chunk in _chunks(rowids):
         marks = ", ".join(["%s"] * len(chunk))
         cursor.execute(
-            "SELECT innovation_id, title || ' ' || body FROM search_searchdocument "  # noqa: S608
+            "SELECT innovation_id, title, body FROM search_searchdocument "  # noqa: S608
             f"WHERE innovation_id IN ({marks}){where}",
             [*chunk, *labels],
         )
-        texts.update(cursor.fetchall())
-    return set(texts), texts
+        texts.update((rowid, (title, body)) for rowid, title, body in cursor.fetchall())
+    return texts
 
 
 def matched_terms(text: str, weighted: Sequence[tuple[str, float]]) -> set[str]:
