@@ -50,6 +50,10 @@ def _empty_cache() -> Iterator[None]:
     """Counters in the cache (login throttling) never leak from one test into another."""
     from django.core.cache import cache
 
+    from sebaya.core import versioning
+
     cache.clear()
+    versioning.clear_memo()
     yield
     cache.clear()
+    versioning.clear_memo()

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from sebaya.core.caching import public_page
 from sebaya.innovations.selectors import CatalogueFilters, innovation_list
 from sebaya.regions.models import RegionLevel
 from sebaya.regions.selectors import (
@@ -20,6 +21,7 @@ from sebaya.regions.selectors import (
 PRACTICES_SHOWN = 30
 
 
+@public_page
 def region_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     return render(
@@ -33,6 +35,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     region = region_get(code=code)
     if region is None:

@@ -1,0 +1,179 @@
+"""The data version, the values kept per version and conditional GETs of public pages."""
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from sebaya.core import versioning
+from sebaya.innovations.models import PublicationStatus
+from tests.accounts.factories import UserFactory
+from tests.innovations.factories import InnovationFactory, ThemeFactory
+from tests.regions.factories import ProvinceFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_committed_content_write_raises_the_version_once_per_transaction():
+    before = versioning.current()
+    with transaction.atomic():
+        practice = InnovationFactory.create()
+        practice.title = "Judul baru"
+        practice.save()
+        practice.themes.add(ThemeFactory())
+        assert versioning.current() == before  # not before the commit
+    assert versioning.current() == before + 1
+
+
+def test_a_rolled_back_write_leaves_the_version():
+    before = versioning.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        InnovationFactory.create()
+        raise RuntimeError("rollback")
+    assert versioning.current() == before
+
+
+def test_a_write_in_a_savepoint_rolled_back_still_counts_the_others():
+    before = versioning.current()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                InnovationFactory.create()
+                raise RuntimeError("inner rollback")
+        except RuntimeError:
+            pass
+        InnovationFactory.create()  # queued again: the first queueing was rolled back
+    assert versioning.current() == before + 1
+
+
+def test_deletes_and_m2m_changes_raise_it_bookkeeping_does_not():
+    practice = InnovationFactory.create()
+    theme = ThemeFactory()
+    before = versioning.current()
+    practice.themes.add(theme)
+    assert versioning.current() == before + 1
+    practice.delete()
+    assert versioning.current() == before + 2
+    user = UserFactory()
+    user.last_login = user.date_joined
+    user.save()
+    assert versioning.current() == before + 2
+    assert all(versioning.is_registered_model(label) for label in versioning.IGNORED_MODELS)
+
+
+def test_cached_values_are_recomputed_after_a_write():
+    calls = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert versioning.cached("t", ("a",), compute) == 1
+    assert versioning.cached("t", ("a",), compute) == 1
+    assert versioning.cached("t", ("b",), compute) == 2
+    InnovationFactory.create()
+    assert versioning.cached("t", ("a",), compute) == 3
+
+
+def test_home_counts_follow_writes_at_once(client):
+    InnovationFactory.create()
+    assert client.get(reverse("core:home")).context["figures"]["practices"] == 1
+    InnovationFactory.create()
+    hidden = InnovationFactory.create(status=PublicationStatus.DRAFT)
+    assert client.get(reverse("core:home")).context["figures"]["practices"] == 2
+    hidden.status = PublicationStatus.PUBLISHED
+    hidden.save()
+    assert client.get(reverse("core:home")).context["figures"]["practices"] == 3
+
+
+def test_catalogue_counts_follow_writes_at_once(client):
+    province = ProvinceFactory(code="61", name="Kalimantan Barat")
+    InnovationFactory.create(region=province)
+    first = client.get(reverse("innovations:catalogue"), {"province": "61"})
+    assert first.context["page"].paginator.count == 1
+    assert first.context["province_counts"] == {"61": 1}
+    InnovationFactory.create(region=province)
+    second = client.get(reverse("innovations:catalogue"), {"province": "61"})
+    assert second.context["page"].paginator.count == 2
+    assert second.context["province_counts"] == {"61": 2}
+
+
+def test_drafts_are_counted_for_those_who_may_see_them_only(client):
+    """The anonymous counts are shared between visitors; a curator's are their own."""
+    from tests.accounts.factories import CuratorFactory
+
+    InnovationFactory.create()
+    InnovationFactory.create(status=PublicationStatus.DRAFT)
+    assert client.get(reverse("innovations:catalogue")).context["page"].paginator.count == 1
+    client.force_login(CuratorFactory())
+    assert client.get(reverse("innovations:catalogue")).context["page"].paginator.count == 2
+    client.logout()
+    assert client.get(reverse("innovations:catalogue")).context["page"].paginator.count == 1
+
+
+PUBLIC_PAGES = ["core:home", "innovations:catalogue", "regions:list", "matching:priorities"]
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_pages_answer_not_modified_until_the_data_changes(client, name):
+    InnovationFactory.create()
+    url = reverse(name)
+    client.get(url)  # the visitor gets their CSRF cookie
+    first = client.get(url)
+    etag = first["ETag"]
+    assert etag
+    assert "no-cache" in first["Cache-Control"] and "private" in first["Cache-Control"]
+    assert "Cookie" in first["Vary"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    InnovationFactory.create()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_another_visitors_tag_never_matches(client):
+    """The tag holds the visitor's CSRF cookie: a page (and its token) is never confirmed to
+    someone else, nor after the visitor's cookie changed."""
+    url = reverse("core:home")
+    client.get(url)
+    etag = client.get(url)["ETag"]
+    other = type(client)()
+    other.get(url)
+    assert other.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_new_csrf_cookie_gets_no_tag(client):
+    response = client.get(reverse("core:home"))
+    assert "csrftoken" in response.cookies
+    assert not response.has_header("ETag")
+
+
+def test_signed_in_readers_get_private_no_store_pages_without_tags(client):
+    client.force_login(UserFactory())
+    url = reverse("core:home")
+    client.get(url)
+    response = client.get(url, HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 200
+    assert not response.has_header("ETag")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_language_and_htmx_requests_have_their_own_tags(client):
+    url = reverse("innovations:catalogue")
+    client.get(url)
+    indonesian = client.get(url)["ETag"]
+    fragment = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+    assert fragment["ETag"] != indonesian
+    client.cookies["django_language"] = "en"
+    assert client.get(url, HTTP_IF_NONE_MATCH=indonesian).status_code == 200
+
+
+def test_pending_messages_are_rendered_not_confirmed(client):
+    url = reverse("core:home")
+    client.get(url)
+    etag = client.get(url)["ETag"]
+    client.cookies["messages"] = "anything"
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
