@@ -177,3 +177,12 @@ def test_pending_messages_are_rendered_not_confirmed(client):
     etag = client.get(url)["ETag"]
     client.cookies["messages"] = "anything"
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_bulk_writers_raise_it_too():
+    """Region loading and indicator imports write in bulk (no signals): they raise it."""
+    from sebaya.regions.loader import load_regions
+
+    before = versioning.current()
+    load_regions()
+    assert versioning.current() == before + 1
