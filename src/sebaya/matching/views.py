@@ -56,17 +56,27 @@ def recommendations(request: HttpRequest, code: str) -> HttpResponse:
         form.is_valid()  # fields with errors keep their default and show their message
         for name in values:
             values[name] = str(form.cleaned_data.get(name) or "")
-    result = recommend(
-        user=request.user,
-        region=region,
-        problem=values["problem"],
-        theme=values["theme"],
-        budget=values["budget"],
-        digital=values["digital"],
-        weights=resolve_weights(values["weights"]),
-        limit=RECOMMENDATIONS_SHOWN,
-        session=session,
-    )
+
+    def compute() -> Any:
+        return recommend(
+            user=request.user,
+            region=region,
+            problem=values["problem"],
+            theme=values["theme"],
+            budget=values["budget"],
+            digital=values["digital"],
+            weights=resolve_weights(values["weights"]),
+            limit=RECOMMENDATIONS_SHOWN,
+            session=session,
+        )
+
+    if request.user.is_authenticated:  # may see drafts among the recommendations
+        result = compute()
+    else:
+        # Search, profiles and scoring of 50 candidates: kept per data version for everyone
+        # asking the same (the profile table is rebuilt when observations change).
+        key = (region.code, *sorted(values.items()), get_language())
+        result = versioning.cached("recommendations", key, compute)
     series, series_region = _trend_series(region, result.profile)
     return render(
         request,
