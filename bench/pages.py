@@ -208,6 +208,7 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from sebaya.core import versioning
     from sebaya.innovations.models import Innovation
 
     if not args.var_dir:
@@ -222,7 +223,7 @@ def main() -> int:
     )
     print(
         f"{'page':30} {'p50 ms':>8} {'p95 ms':>8} {'ref p50':>8} {'ratio':>6} {'queries':>8} "
-        f"{'html KB':>8} {'first load gz KB':>17}"
+        f"{'html KB':>8} {'first load gz KB':>17} {'cold p95':>8} {'304 p50':>8}"
     )
     figures: list[dict[str, Any]] = []
     for name, url, reference in pages(anonymous):
@@ -240,9 +241,20 @@ def main() -> int:
         first_load_gz = len(gzip.compress(html)) + len(gzip.compress(asset_bytes))
         p50, p95 = _timed(lambda url=url: client.get(url), args.repeat)
         ref50, ref95 = _timed(reference, args.repeat)
+        # Right after a write (nothing kept yet): what every request cost before the cache.
+        cold50, cold95 = _timed(
+            lambda url=url: (versioning.clear_memo(), client.get(url)), args.repeat
+        )
+        etag = client.get(url).get("ETag", "")
+        # A browser revalidating its copy: 304 without rendering while nothing changed.
+        not_modified = client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        r50, _r95 = _timed(
+            lambda url=url, etag=etag: client.get(url, HTTP_IF_NONE_MATCH=etag), args.repeat
+        )
         print(
             f"{name:30} {p50:8.1f} {p95:8.1f} {ref50:8.1f} {p50 / max(ref50, 0.001):6.1f} "
-            f"{query_count:8} {len(html) / 1024:8.1f} {first_load_gz / 1024:17.1f}",
+            f"{query_count:8} {len(html) / 1024:8.1f} {first_load_gz / 1024:17.1f} "
+            f"{cold95:8.1f} {r50 if not_modified else float('nan'):8.1f}",
             flush=True,
         )
         figures.append(
@@ -254,11 +266,15 @@ def main() -> int:
                 "ref_p50": ref50,
                 "ref_p95": ref95,
                 "queries": query_count,
+                "cold_p50": cold50,
+                "cold_p95": cold95,
+                "not_modified_p50": r50 if not_modified else None,
                 "html_kb": len(html) / 1024,
                 "first_load_gz_kb": first_load_gz / 1024,
             }
         )
     print("ref = the page's database work alone (selector evaluated, no template rendering).")
+    print("cold = with nothing kept (as right after a write); 304 = revalidation with its ETag.")
     print(f"budget = {BUDGET_BYTES // 1024} KB gzip for HTML + CSS + JS on first load.")
     if args.json:
         Path(args.json).write_text(

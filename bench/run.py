@@ -289,7 +289,8 @@ def step_pages(db: str, args: argparse.Namespace, ctx: dict[str, object]) -> lis
             Row(
                 db,
                 f"page {page['page']}, p95 ({page['queries']} queries, "
-                f"{page['first_load_gz_kb']:.0f} KB gz first load)",
+                f"{page['first_load_gz_kb']:.0f} KB gz first load; with nothing kept "
+                f"{fmt(page['cold_p95'], 'ms')}; 304 {fmt(page['not_modified_p50'], 'ms')})",
                 page["p95"],
                 "ms",
                 page["ref_p95"],

@@ -33,3 +33,28 @@ def test_catalogue_sort_reads_its_index(sort, index):
     plan = page.explain()
     assert index in plan, plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+def test_theme_and_urusan_filters_list_each_practice_once_without_distinct():
+    from sebaya.innovations.models import Urusan
+    from tests.innovations.factories import AwardFactory, ThemeFactory
+
+    theme, other = ThemeFactory(), ThemeFactory()
+    urusan = Urusan.objects.create(code="9.99", name_id="Uji", name_en="Test", category="pilihan")
+    practice = InnovationFactory.create()
+    practice.themes.add(theme, other)
+    practice.urusan.add(urusan)
+    AwardFactory(innovation=practice, programme="iga", year=2020)
+    AwardFactory(innovation=practice, programme="iga", year=2021)
+    anonymous = AnonymousUser()
+    for filters in (
+        CatalogueFilters(theme=theme.slug),
+        CatalogueFilters(theme=theme.slug, urusan="9.99"),
+        CatalogueFilters(award="iga"),
+        CatalogueFilters(award="any", theme=other.slug),
+    ):
+        listed = innovation_list(user=anonymous, filters=filters)
+        assert list(listed) == [practice], filters
+        assert listed.count() == 1
+    plain = innovation_list(user=anonymous, filters=CatalogueFilters(theme=theme.slug))
+    assert "DISTINCT" not in str(plain.query)
