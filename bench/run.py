@@ -426,8 +426,10 @@ def main() -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--steps", default=",".join(STEPS))
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
+    parser.add_argument("--import-rows", type=int, default=0, help="default: by scale")
     parser.add_argument("--no-doc", action="store_true", help="print only")
     args = parser.parse_args()
+    parsed_import_rows = args.import_rows
     (
         args.practices,
         args.adoptions,
@@ -436,6 +438,8 @@ def main() -> int:
         args.rounds,
         args.repeat,
     ) = SCALES[args.scale]
+    if parsed_import_rows:
+        args.import_rows = parsed_import_rows
     VAR.mkdir(parents=True, exist_ok=True)
     steps = [s for s in args.steps.split(",") if s]
     unknown = set(steps) - set(STEPS)
