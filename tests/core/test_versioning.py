@@ -186,3 +186,20 @@ def test_bulk_writers_raise_it_too():
     before = versioning.current()
     load_regions()
     assert versioning.current() == before + 1
+
+
+def test_region_page_counts_follow_writes_at_once(client):
+    province = ProvinceFactory(code="61", name="Kalimantan Barat")
+    InnovationFactory.create(region=province)
+    assert client.get("/wilayah/61/").context["practice_count"] == 1
+    InnovationFactory.create(region=province)
+    InnovationFactory.create(region=province, status=PublicationStatus.DRAFT)
+    assert client.get("/wilayah/61/").context["practice_count"] == 2
+
+
+def test_home_lists_workshop_practices_by_source_id_or_slug(client):
+    InnovationFactory.create(external_id="pekalongan-lab-kemiskinan", title="Lab Kemiskinan")
+    InnovationFactory.create(slug="jatim-puspa", title="Puspa")
+    InnovationFactory.create(external_id="sragen-uptpk", status=PublicationStatus.DRAFT)
+    shown = client.get(reverse("core:home")).context["workshop_practices"]
+    assert [p.title for p in shown] == ["Lab Kemiskinan", "Puspa"]

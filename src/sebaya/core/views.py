@@ -46,7 +46,13 @@ def home(request: HttpRequest) -> HttpResponse:
     workshop = {
         p.external_id or p.slug: p
         for p in innovation_list(user=request.user).filter(
-            Q(external_id__in=WORKSHOP_PRACTICE_IDS) | Q(slug__in=WORKSHOP_PRACTICE_IDS)
+            # By id first (two index lookups), then the list's joins for those few only: one
+            # query over the list ordered by title read every practice (1.5 s at 250,000).
+            pk__in=list(
+                Innovation.objects.filter(
+                    Q(external_id__in=WORKSHOP_PRACTICE_IDS) | Q(slug__in=WORKSHOP_PRACTICE_IDS)
+                ).values_list("pk", flat=True)
+            )
         )
     }
     figures = {**figures, "regions": _regions_with_practices(request.user)}

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from sebaya.core import versioning
 from sebaya.core.caching import public_page
 from sebaya.innovations.selectors import CatalogueFilters, innovation_list
 from sebaya.regions.models import RegionLevel
@@ -50,7 +51,13 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         catalogue_query = f"region={region.code}"
     if catalogue_query:
         practices = innovation_list(user=request.user, filters=filters)
-    practice_count = practices.count() if practices is not None else 0
+    practice_count = 0
+    if practices is not None:
+        count = practices.count
+        # A province counts thousands of practices at national scale: kept per data version
+        # for anonymous readers (core.versioning); signed-in readers may see drafts.
+        anonymous = not request.user.is_authenticated
+        practice_count = versioning.cached("region-count", (code,), count) if anonymous else count()
     return render(
         request,
         "regions/detail.html",

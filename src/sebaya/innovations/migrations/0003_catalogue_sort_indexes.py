@@ -22,6 +22,10 @@ class Migration(migrations.Migration):
             model_name='innovation',
             index=models.Index(fields=['status', '-updated_at'], name='innovation_status_updated'),
         ),
+        migrations.AddIndex(
+            model_name='innovation',
+            index=models.Index(fields=['external_id'], name='innovation_external_id'),
+        ),
         # Planner statistics for the new indexes: without them SQLite guesses, and guessed
         # wrong on the region pages (it scanned every published practice).
         migrations.RunSQL("ANALYZE innovations_innovation", migrations.RunSQL.noop),
