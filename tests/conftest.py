@@ -51,9 +51,12 @@ def _empty_cache() -> Iterator[None]:
     from django.core.cache import cache
 
     from sebaya.core import versioning
+    from sebaya.core.caching import clear_pages
 
     cache.clear()
     versioning.clear_memo()
+    clear_pages()
     yield
     cache.clear()
     versioning.clear_memo()
+    clear_pages()

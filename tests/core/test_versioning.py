@@ -1,5 +1,7 @@
 """The data version, the values kept per version and conditional GETs of public pages."""
 
+import re
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -98,16 +100,44 @@ def test_catalogue_counts_follow_writes_at_once(client):
 
 
 def test_drafts_are_counted_for_those_who_may_see_them_only(client):
-    """The anonymous counts are shared between visitors; a curator's are their own."""
+    """The anonymous counts and pages are shared between visitors; a curator's are their own."""
     from tests.accounts.factories import CuratorFactory
 
-    InnovationFactory.create()
-    InnovationFactory.create(status=PublicationStatus.DRAFT)
-    assert client.get(reverse("innovations:catalogue")).context["page"].paginator.count == 1
+    InnovationFactory.create(title="Praktik terbit")
+    InnovationFactory.create(title="Draf rahasia", status=PublicationStatus.DRAFT)
+    url = reverse("innovations:catalogue")
+    assert client.get(url).context["page"].paginator.count == 1
     client.force_login(CuratorFactory())
-    assert client.get(reverse("innovations:catalogue")).context["page"].paginator.count == 2
+    curator = client.get(url)
+    assert curator.context["page"].paginator.count == 2
+    assert "Draf rahasia" in curator.content.decode()
     client.logout()
-    assert client.get(reverse("innovations:catalogue")).context["page"].paginator.count == 1
+    anonymous = client.get(url).content.decode()
+    assert "Praktik terbit" in anonymous and "Draf rahasia" not in anonymous
+
+
+def test_kept_pages_carry_each_visitors_own_csrf_token(client):
+    from django.test import Client
+
+    InnovationFactory.create(title="Praktik terbit")
+    url = reverse("core:home")
+    first = client.get(url)
+    assert first.context is not None  # rendered
+    other = Client(enforce_csrf_checks=True)
+    kept = other.get(url)
+    assert kept.context is None  # served from the kept page, not rendered
+    assert kept.status_code == 200
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', kept.content.decode())
+    assert token is not None
+    assert "\x00" not in kept.content.decode()
+    # The token in the kept page works for this visitor: the language form posts.
+    switched = other.post(
+        reverse("set_language"), {"language": "en", "csrfmiddlewaretoken": token.group(1)}
+    )
+    assert switched.status_code == 302
+    # Two visitors, two tokens: the kept page never hands one visitor's token to another.
+    theirs = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode())
+    assert theirs is not None and theirs.group(1) != token.group(1)
 
 
 PUBLIC_PAGES = ["core:home", "innovations:catalogue", "regions:list", "matching:priorities"]
