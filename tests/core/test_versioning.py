@@ -233,3 +233,16 @@ def test_home_lists_workshop_practices_by_source_id_or_slug(client):
     InnovationFactory.create(external_id="sragen-uptpk", status=PublicationStatus.DRAFT)
     shown = client.get(reverse("core:home")).context["workshop_practices"]
     assert [p.title for p in shown] == ["Lab Kemiskinan", "Puspa"]
+
+
+def test_many_writes_in_one_transaction_queue_one_hook():
+    """An import writes thousands of rows in one transaction: one hook, found in O(1)."""
+    from django.db import connection
+
+    before = versioning.current()
+    with transaction.atomic():
+        queued = len(connection.run_on_commit)
+        for _ in range(500):
+            versioning.bump()
+        assert len(connection.run_on_commit) == queued + 1
+    assert versioning.current() == before + 1

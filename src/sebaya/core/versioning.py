@@ -75,15 +75,19 @@ def bump(using: str = DEFAULT_DB_ALIAS) -> None:
     if not connection.in_atomic_block:
         _bump_now(using)
         return
-    # Already queued in this transaction (and not in a savepoint since rolled back: Django
-    # drops those callbacks from the list)?
-    if any(getattr(entry[1], "_sebaya_bump", False) for entry in connection.run_on_commit):
+    # Already queued in this transaction? Django replaces its list of commit hooks when it
+    # commits and when a transaction or savepoint rolls back (dropping the hooks queued in it),
+    # so "queued in the current list" is one identity check, whatever the number of writes (an
+    # import writes thousands of rows in one transaction). After a savepoint rollback the hook
+    # may be queued twice: the version then rises by two, which is harmless.
+    pending = connection.run_on_commit
+    if getattr(connection, "_sebaya_version_hooks", None) is pending:
         return
+    connection._sebaya_version_hooks = pending  # type: ignore[attr-defined]
 
     def callback() -> None:
         _bump_now(using)
 
-    callback._sebaya_bump = True  # type: ignore[attr-defined]
     transaction.on_commit(callback, using=using)
 
 
