@@ -48,7 +48,7 @@ STEPS = ("generate", "import", "search", "matching", "pages", "load")
 
 @dataclass
 class Row:
-    section: str
+    section: str  # the database
     figure: str
     value: float | None
     unit: str
@@ -56,6 +56,8 @@ class Row:
     reference_name: str = ""
     target: str = ""
     met: bool | None = None
+    step: str = ""
+    earlier: str = ""  # the date of the run it comes from, when not this one
 
     @property
     def ratio(self) -> float | None:
@@ -288,9 +290,10 @@ def step_pages(db: str, args: argparse.Namespace, ctx: dict[str, object]) -> lis
         rows.append(
             Row(
                 db,
-                f"page {page['page']}, p95 ({page['queries']} queries, "
-                f"{page['first_load_gz_kb']:.0f} KB gz first load; with nothing kept "
-                f"{fmt(page['cold_p95'], 'ms')}; 304 {fmt(page['not_modified_p50'], 'ms')})",
+                f"page {page['page']}, rendered p95 ({page['queries']} queries, "
+                f"{page['first_load_gz_kb']:.0f} KB gz first load; nothing kept p95 "
+                f"{fmt(page['cold_p95'], 'ms')}; kept page p50 {fmt(page['kept_p50'], 'ms')}; "
+                f"304 p50 {fmt(page['not_modified_p50'], 'ms')})",
                 page["p95"],
                 "ms",
                 page["ref_p95"],
@@ -348,6 +351,30 @@ RUNNERS = {
 }
 
 
+def merge_with_last_run(rows: list[Row], scale: str, date: str) -> list[Row]:
+    """This run's rows, and the last run's for the (database, step) pairs not run this time
+    (marked with their date), so a partial run (--steps, --databases) keeps a whole table."""
+    path = VAR / f"last-rows-{scale}.json"
+    done = {(r.section, r.step) for r in rows}
+    kept: list[Row] = []
+    if path.exists():
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            date_of_run = item.pop("date", "")
+            row = Row(**item)
+            if (row.section, row.step) not in done:
+                row.earlier = row.earlier or date_of_run
+                kept.append(row)
+    order = {db: i for i, db in enumerate(("sqlite", "postgresql"))}
+    merged = sorted(
+        [*rows, *kept],
+        key=lambda r: (order.get(r.section, 9), STEPS.index(r.step) if r.step in STEPS else 9),
+    )
+    path.write_text(
+        json.dumps([{**r.__dict__, "date": r.earlier or date} for r in merged]), encoding="utf-8"
+    )
+    return merged
+
+
 def fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "-"
@@ -362,7 +389,7 @@ def table(rows: list[Row]) -> list[list[str]]:
         out.append(
             [
                 r.section,
-                r.figure,
+                r.figure + (f" [run of {r.earlier}]" if r.earlier else ""),
                 fmt(r.value, r.unit),
                 f"{fmt(r.reference, r.unit)} ({r.reference_name})" if r.reference_name else "",
                 f"{ratio:.1f}x" if ratio is not None else "",
@@ -473,13 +500,16 @@ def main() -> int:
         for step in order:
             print(f"\n=== {db}: {step} ===", flush=True)
             try:
-                rows += RUNNERS[step](db, args, ctx)
+                for row in RUNNERS[step](db, args, ctx):
+                    row.step = step
+                    rows.append(row)
             except StepFailed as exc:
                 notes.append(f"{db} {step}: {exc}")
                 print(f"FAILED: {exc}")
                 if step == "generate":
                     break
     info["load_end"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    rows = merge_with_last_run(rows, args.scale, info["date"])
     info["notes"] = "\n".join(notes)
     print(f"\nLoad average at start {info['load_start']}, at end {info['load_end']}\n")
     print_table(rows)
