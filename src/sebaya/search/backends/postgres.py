@@ -154,11 +154,6 @@ class PostgresBackend:
         )
 
 
-def document_count() -> int:
-    """The number of index documents (bm25's N), cached like the vocabularies."""
-    return int(vocabulary_cache.get("count", lambda: index_version()[0]))
-
-
 def document_frequencies(terms: Sequence[str]) -> tuple[int, dict[str, int]]:
     """bm25's N and the number of documents holding each term.
 
