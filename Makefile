@@ -6,8 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Practices the import benchmark writes (issue 7's target is 30,000 in under 60 s).
-EXCHANGE_PRACTICES ?= 30000
+# Practices the import benchmark writes; empty: by scale (national 30,000, issue 7's target
+# of under 60 s; small 5,000).
+EXCHANGE_PRACTICES ?=
+# national: 250,000 practices, 50,000 adoptions (long: the data set is generated once, in var/);
+# small: 10,000 practices, a quick run. PostgreSQL: BENCH_DATABASE_URL (skipped if it does not answer).
+BENCH_SCALE ?= national
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
@@ -56,12 +60,8 @@ eval: install ## Offline evaluation: search (nDCG@10 against BM25), matching (nD
 	$(BIN)/python eval/run_search.py
 	$(BIN)/python eval/run_matching.py
 
-bench: install ## Benchmarks: pages, search, recommendations, imports, HTTP load, each beside references
-	$(BIN)/python bench/pages.py
-	$(BIN)/python bench/search.py $(BENCH_ARGS)
-	$(BIN)/python bench/matching.py
-	$(BIN)/python bench/exchange.py --practices $(EXCHANGE_PRACTICES)
-	$(BIN)/python bench/load.py $(LOAD_ARGS)
+bench: install ## National-scale benchmark suite (BENCH_SCALE=small: 10,000 practices); writes docs/benchmarks.md
+	$(BIN)/python bench/run.py --scale $(BENCH_SCALE) $(if $(EXCHANGE_PRACTICES),--import-rows $(EXCHANGE_PRACTICES)) $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, the database and caches
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info

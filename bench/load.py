@@ -203,7 +203,18 @@ def report(results: Results, seconds: float, label: str) -> dict[str, float]:
     )
     for kind, messages in results.errors.items():
         print(f"  errors in {kind}: {messages[:3]}")
-    return {"requests": total, "p50": p50, "p95": p95, "errors": errors, "ref_p95": ref_p95}
+    return {
+        "requests": total,
+        "p50": p50,
+        "p95": p95,
+        "errors": errors,
+        "ref_p50": percentile(ref, 0.5),
+        "ref_p95": ref_p95,
+        "pages": {
+            kind: {"n": len(v), "p50": percentile(v, 0.5), "p95": percentile(v, 0.95)}
+            for kind, v in results.latencies.items()
+        },
+    }
 
 
 def main() -> int:

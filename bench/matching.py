@@ -63,9 +63,16 @@ def main() -> int:
     parser.add_argument("--adoptions", type=int, default=3_000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--database-url", default="", help="e.g. postgres://...; default SQLite")
+    parser.add_argument(
+        "--var-dir",
+        type=Path,
+        help="measure the national data set prepared there by bench/national.py (kept)",
+    )
+    parser.add_argument("--json", default="", help="also write the figures to this file")
     args = parser.parse_args()
 
-    var_dir = tempfile.mkdtemp(prefix="sebaya-bench-matching-")
+    var_dir = str(args.var_dir.resolve()) if args.var_dir else ""
+    var_dir = var_dir or tempfile.mkdtemp(prefix="sebaya-bench-matching-")
     os.environ["SEBAYA_VAR_DIR"] = var_dir
     os.environ["SEBAYA_DEBUG"] = "false"
     os.environ["SEBAYA_HUEY_IMMEDIATE"] = "false"
@@ -75,19 +82,96 @@ def main() -> int:
     import django
 
     django.setup()
-    import numpy as np
     from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+
+    from sebaya.innovations.models import Innovation
+    from sebaya.matching.profiles import profile_table, reset_profile_cache
+    from sebaya.matching.selectors import CANDIDATE_DEPTH, need_ranking, recommend
+    from sebaya.regions.models import Observation, Region
+    from sebaya.search.selectors import search_practices
+
+    if args.var_dir:
+        print(f"Data set: {var_dir} (bench/national.py)", flush=True)
+    else:
+        _generate(args)
+
+    cases = json.loads((ROOT / "eval" / "matching_cases.json").read_text())["cases"]
+    problems = [c["problem"] for c in cases]
+    codes = [c["region"] for c in cases]
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    anonymous = AnonymousUser()
+    n = len(problems)
+
+    results: dict[str, tuple[float, float]] = {}
+    results["search, 20 results (search page)"] = measure(
+        lambda i: search_practices(user=anonymous, query=problems[i], limit=20), n, args.rounds
+    )
+    results[f"search, {CANDIDATE_DEPTH} results (matcher's candidates)"] = measure(
+        lambda i: search_practices(user=anonymous, query=problems[i], limit=CANDIDATE_DEPTH),
+        n,
+        args.rounds,
+    )
+    results["recommend (10 shown)"] = measure(
+        lambda i: recommend(user=anonymous, region=regions[codes[i]], problem=problems[i]),
+        n,
+        args.rounds,
+    )
+
+    def rebuild(_i: int) -> object:
+        reset_profile_cache()
+        return profile_table()
+
+    results["profile table rebuild"] = measure(rebuild, 3, 1)
+    results["need ranking (Prioritas page)"] = measure(
+        lambda _i: need_ranking(user=anonymous), 3, 1
+    )
+
+    print(
+        f"\nMatching latency, {Innovation.objects.count():,} practices, "
+        f"{Observation.objects.values('region_id').distinct().count()} regions with indicators "
+        f"({connection.vendor}), "
+        f"{n} problems x {args.rounds} rounds"
+    )
+    print(f"{'what':48} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, (p50, p95) in results.items():
+        print(f"{name:48} {p50:8.1f} {p95:8.1f}")
+    reference = results[f"search, {CANDIDATE_DEPTH} results (matcher's candidates)"][1]
+    ratio = results["recommend (10 shown)"][1] / reference if reference else float("inf")
+    page_ratio = results["recommend (10 shown)"][1] / results["search, 20 results (search page)"][1]
+    print(
+        f"\nrecommend p95 = {ratio:.2f} x the search it builds on "
+        f"({page_ratio:.2f} x the search page's), target <= {TARGET_RATIO:.0f} x: "
+        + ("target met" if ratio <= TARGET_RATIO else "TARGET MISSED")
+    )
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "database": connection.vendor,
+                    "practices": Innovation.objects.count(),
+                    "figures": {name: list(values) for name, values in results.items()},
+                    "ratio": ratio,
+                }
+            ),
+            encoding="utf-8",
+        )
+    if not args.var_dir:
+        shutil.rmtree(var_dir, ignore_errors=True)
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> None:
+    """A throw-away data set: the demo plus synthetic practices, adoptions and observations."""
+    import numpy as np
     from django.core.management import call_command
     from django.db import connection
 
     from sebaya.innovations.models import Innovation, PublicationStatus, Theme
     from sebaya.learning.models import Adoption, AdoptionStage
-    from sebaya.matching.profiles import profile_table, reset_profile_cache
-    from sebaya.matching.selectors import CANDIDATE_DEPTH, need_ranking, recommend
     from sebaya.regions.models import Indicator, Observation, Region, RegionLevel
     from sebaya.search.backends.base import get_backend, refresh_planner_statistics
     from sebaya.search.indexing import build_document, innovations_for_index
-    from sebaya.search.selectors import search_practices
     from sebaya.search.semantic import DIM, store_vectors
 
     if connection.vendor == "postgresql":
@@ -175,56 +259,6 @@ def main() -> int:
         f"{Observation.objects.count():,} observations",
         flush=True,
     )
-
-    cases = json.loads((ROOT / "eval" / "matching_cases.json").read_text())["cases"]
-    problems = [c["problem"] for c in cases]
-    codes = [c["region"] for c in cases]
-    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
-    anonymous = AnonymousUser()
-    n = len(problems)
-
-    results: dict[str, tuple[float, float]] = {}
-    results["search, 20 results (search page)"] = measure(
-        lambda i: search_practices(user=anonymous, query=problems[i], limit=20), n, args.rounds
-    )
-    results[f"search, {CANDIDATE_DEPTH} results (matcher's candidates)"] = measure(
-        lambda i: search_practices(user=anonymous, query=problems[i], limit=CANDIDATE_DEPTH),
-        n,
-        args.rounds,
-    )
-    results["recommend (10 shown)"] = measure(
-        lambda i: recommend(user=anonymous, region=regions[codes[i]], problem=problems[i]),
-        n,
-        args.rounds,
-    )
-
-    def rebuild(_i: int) -> object:
-        reset_profile_cache()
-        return profile_table()
-
-    results["profile table rebuild"] = measure(rebuild, 3, 1)
-    results["need ranking (Prioritas page)"] = measure(
-        lambda _i: need_ranking(user=anonymous), 3, 1
-    )
-
-    print(
-        f"\nMatching latency, {Innovation.objects.count():,} practices, "
-        f"{len(local)} kabupaten/kota with indicators ({connection.vendor}), "
-        f"{n} problems x {args.rounds} rounds"
-    )
-    print(f"{'what':48} {'p50 ms':>8} {'p95 ms':>8}")
-    for name, (p50, p95) in results.items():
-        print(f"{name:48} {p50:8.1f} {p95:8.1f}")
-    reference = results[f"search, {CANDIDATE_DEPTH} results (matcher's candidates)"][1]
-    ratio = results["recommend (10 shown)"][1] / reference if reference else float("inf")
-    page_ratio = results["recommend (10 shown)"][1] / results["search, 20 results (search page)"][1]
-    print(
-        f"\nrecommend p95 = {ratio:.2f} x the search it builds on "
-        f"({page_ratio:.2f} x the search page's), target <= {TARGET_RATIO:.0f} x: "
-        + ("target met" if ratio <= TARGET_RATIO else "TARGET MISSED")
-    )
-    shutil.rmtree(var_dir, ignore_errors=True)
-    return 0
 
 
 if __name__ == "__main__":

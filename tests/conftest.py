@@ -50,6 +50,13 @@ def _empty_cache() -> Iterator[None]:
     """Counters in the cache (login throttling) never leak from one test into another."""
     from django.core.cache import cache
 
+    from sebaya.core import versioning
+    from sebaya.core.caching import clear_pages
+
     cache.clear()
+    versioning.clear_memo()
+    clear_pages()
     yield
     cache.clear()
+    versioning.clear_memo()
+    clear_pages()

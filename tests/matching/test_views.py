@@ -9,6 +9,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from sebaya.core import versioning
+from sebaya.innovations.models import PublicationStatus
+from tests.accounts.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -104,7 +108,39 @@ def test_query_counts_are_bounded_and_do_not_grow_with_the_rows(demo):
     assert queries(client, "/wilayah/61.01/rekomendasi/", {"problem": "kemiskinan"}) <= 30
     assert queries(client, "/wilayah/61.01/sebaya/") <= 15
     # The need ranking recommends for each region it lists: still a fixed number of queries.
+    versioning.clear_memo()  # computed, not kept from the warming request
     all_levels = queries(client, "/prioritas/")
     provinces = queries(client, "/prioritas/", {"level": "province"})
     assert all_levels <= 45  # two searches (two needs) and their facets
     assert all_levels == provinces
+    # Anonymous readers then share it until the data changes (core.versioning).
+    assert queries(client, "/prioritas/") <= 6
+    client.get("/wilayah/61.01/rekomendasi/", {"problem": "kemiskinan"})
+    assert queries(client, "/wilayah/61.01/rekomendasi/", {"problem": "kemiskinan"}) <= 10
+
+
+def test_kept_rankings_and_recommendations_follow_writes_and_stay_per_reader(demo):
+    """Anonymous readers share the kept need ranking and recommendations until any write;
+    a signed-in reader's are computed for them (they may see drafts)."""
+    from sebaya.innovations.models import Innovation
+
+    client = Client()
+    path = "/wilayah/61.01/rekomendasi/"
+    problem = {"problem": "kemiskinan ekstrem data warga miskin tidak tepat sasaran"}
+    first = client.get(path, problem).context["result"]
+    kept = client.get(path, problem)
+    assert kept.context is None  # the kept page, not rendered again
+    assert first.items[0].innovation.title in kept.content.decode()
+    client.get("/prioritas/")
+    assert client.get("/prioritas/").context is None
+    top = first.items[0].innovation
+    Innovation.objects.filter(pk=top.pk).update(status=PublicationStatus.DRAFT)
+    top.refresh_from_db()
+    top.save()  # a write through the model: the version moves on
+    changed = client.get(path, problem).context["result"]
+    assert changed is not first
+    assert top.pk not in [item.innovation.pk for item in changed.items]
+    assert client.get("/prioritas/").context is not None  # computed and rendered again
+    member = Client()
+    member.force_login(UserFactory())
+    assert member.get(path, problem).context["result"] is not changed

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sebaya.accounts.models import Organisation
+from sebaya.core import versioning
+from sebaya.core.caching import public_page
 from sebaya.history.selectors import diff_of, history_of
 from sebaya.innovations.forms import InnovationForm, RecheckForm, ReviewForm, review_field_label
 from sebaya.innovations.models import AwardProgramme, Innovation, Jenis, Stage, Theme, Urusan
@@ -55,13 +57,23 @@ FILTER_LABELS = {
 }
 
 
+@public_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     filters, errors = CatalogueFilters.from_mapping(request.GET)
     practices = innovation_list(user=request.user, filters=filters)
-    page = Paginator(practices, settings.SEBAYA_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(practices, settings.SEBAYA_PAGE_SIZE)
+    if request.user.is_authenticated:  # may see drafts: counted for them
+        facets = catalogue_facets(user=request.user, filters=filters)
+    else:
+        # Counting every match and the facets reads all of them: kept per data version.
+        paginator.count, facets = versioning.cached(
+            "catalogue-counts",
+            (filters,),
+            lambda: (paginator.count, catalogue_facets(user=request.user, filters=filters)),
+        )
+    page = paginator.get_page(request.GET.get("page"))
     # "Ditiru N daerah" on each row: one query for the page (learning's adoption records).
     page.object_list = attach_adopting_region_counts(page.object_list)
-    facets = catalogue_facets(user=request.user, filters=filters)
     provinces = Region.objects.filter(level=RegionLevel.PROVINCE).order_by("name")
     context = {
         "filters": filters,
@@ -90,6 +102,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@public_page
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     innovation = innovation_detail(user=request.user, slug=slug)
     if innovation is None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sebaya.accounts.models import User
+from sebaya.core.caching import public_page
 from sebaya.innovations.models import Innovation
 from sebaya.innovations.policies import innovation_policy
 from sebaya.learning import exports
@@ -813,6 +814,7 @@ def replications(request: HttpRequest) -> HttpResponse:
 # Reports -------------------------------------------------------------------------------
 
 
+@public_page
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     obj = _programme(slug)
     days = _stalled_days(request)

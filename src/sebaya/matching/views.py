@@ -10,6 +10,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from sebaya.api.params import REGION_CODE_RE
+from sebaya.core import versioning
+from sebaya.core.caching import public_page
 from sebaya.matching.forms import LEVEL_CHOICES, RecommendationForm
 from sebaya.matching.profiles import ProfileTable, RegionProfile, profile_table
 from sebaya.matching.selectors import (
@@ -44,6 +46,7 @@ def _trend_series(region: Region, profile: RegionProfile) -> tuple[list[Indicato
     return series, region
 
 
+@public_page
 def recommendations(request: HttpRequest, code: str) -> HttpResponse:
     session = MatchSession(request.user)
     region = _region_or_404(code, session.table)
@@ -53,17 +56,27 @@ def recommendations(request: HttpRequest, code: str) -> HttpResponse:
         form.is_valid()  # fields with errors keep their default and show their message
         for name in values:
             values[name] = str(form.cleaned_data.get(name) or "")
-    result = recommend(
-        user=request.user,
-        region=region,
-        problem=values["problem"],
-        theme=values["theme"],
-        budget=values["budget"],
-        digital=values["digital"],
-        weights=resolve_weights(values["weights"]),
-        limit=RECOMMENDATIONS_SHOWN,
-        session=session,
-    )
+
+    def compute() -> Any:
+        return recommend(
+            user=request.user,
+            region=region,
+            problem=values["problem"],
+            theme=values["theme"],
+            budget=values["budget"],
+            digital=values["digital"],
+            weights=resolve_weights(values["weights"]),
+            limit=RECOMMENDATIONS_SHOWN,
+            session=session,
+        )
+
+    if request.user.is_authenticated:  # may see drafts among the recommendations
+        result = compute()
+    else:
+        # Search, profiles and scoring of 50 candidates: kept per data version for everyone
+        # asking the same (the profile table is rebuilt when observations change).
+        key = (region.code, *sorted(values.items()), get_language())
+        result = versioning.cached("recommendations", key, compute)
     series, series_region = _trend_series(region, result.profile)
     return render(
         request,
@@ -108,6 +121,7 @@ def _comparison_bars(profile: RegionProfile, peers: list[Any]) -> list[dict[str,
     return charts
 
 
+@public_page
 def peers(request: HttpRequest, code: str) -> HttpResponse:
     table = profile_table()
     region = _region_or_404(code, table)
@@ -137,6 +151,7 @@ LEVEL_FILTERS = [
 ]
 
 
+@public_page
 def priorities(request: HttpRequest) -> HttpResponse:
     as_of = request.GET.get("as_of", "").strip()[:7]
     level = request.GET.get("level", "").strip()[:10]
@@ -146,7 +161,15 @@ def priorities(request: HttpRequest) -> HttpResponse:
     if "level" in errors:
         level = ""
     table = profile_table()
-    ranking = need_ranking(user=request.user, as_of=as_of, level=level, table=table)
+    if request.user.is_authenticated:  # may see drafts among the recommendations
+        ranking = need_ranking(user=request.user, as_of=as_of, level=level, table=table)
+    else:
+        # Twenty regions' recommendations: kept per data version (core.versioning).
+        ranking = versioning.cached(
+            "need-ranking",
+            (as_of, level, get_language()),
+            lambda: need_ranking(user=request.user, as_of=as_of, level=level, table=table),
+        )
     country = table.region(COUNTRY_CODE)
     national = (
         table.profile(country, as_of or None).indicators.get("extreme_poverty_rate")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sebaya.core import versioning
 from sebaya.core.imports import RowError, person_level_columns, person_level_message
 from sebaya.history.models import ChangeAction
 from sebaya.history.services import build_change, record_change, record_changes, snapshot
@@ -495,6 +496,7 @@ def _write(
     indicators = sync_indicator_definitions()
     if not (to_create or to_update):
         return
+    versioning.bump()  # bulk writes send no signals
     created = Observation.objects.bulk_create(
         [
             Observation(

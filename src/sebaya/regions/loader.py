@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from sebaya.core import versioning
 from sebaya.regions.models import COUNTRY_CODE, Region, RegionLevel
 
 # Keep in step with src/sebaya/vendor/idn-area-data/README.md (a test checks both agree).
@@ -137,6 +138,8 @@ def _upsert(rows: list[_Row], parent_ids: dict[str, int]) -> LevelCounts:
         Region.objects.bulk_update(
             to_update, ["name", "level", "parent"], batch_size=_BATCH_SIZE // 4
         )
+    if to_create or to_update:
+        versioning.bump()  # bulk writes send no signals
     counts.created = len(to_create)
     counts.updated = len(to_update)
     return counts

@@ -6,6 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from sebaya.core import versioning
+from sebaya.core.caching import public_page
 from sebaya.innovations.selectors import CatalogueFilters, innovation_list
 from sebaya.regions.models import RegionLevel
 from sebaya.regions.selectors import (
@@ -20,6 +22,7 @@ from sebaya.regions.selectors import (
 PRACTICES_SHOWN = 30
 
 
+@public_page
 def region_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     return render(
@@ -33,6 +36,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     region = region_get(code=code)
     if region is None:
@@ -47,7 +51,13 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         catalogue_query = f"region={region.code}"
     if catalogue_query:
         practices = innovation_list(user=request.user, filters=filters)
-    practice_count = practices.count() if practices is not None else 0
+    practice_count = 0
+    if practices is not None:
+        count = practices.count
+        # A province counts thousands of practices at national scale: kept per data version
+        # for anonymous readers (core.versioning); signed-in readers may see drafts.
+        anonymous = not request.user.is_authenticated
+        practice_count = versioning.cached("region-count", (code,), count) if anonymous else count()
     return render(
         request,
         "regions/detail.html",
