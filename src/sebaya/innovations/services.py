@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from sebaya.accounts.models import Organisation
+from sebaya.core import versioning
 from sebaya.core.errors import Conflict
 from sebaya.core.slugs import unique_slug as core_unique_slug
 from sebaya.history.models import ChangeAction
@@ -848,6 +849,8 @@ def innovations_bulk_create_from_import(
         )
         for fact in facts
     )
+    if built:
+        versioning.bump()  # bulk writes send no signals: cached public pages must not go stale
     return BulkCreateResult(innovations=innovations, errors=errors, facts=facts)
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from sebaya.core import versioning
 from sebaya.search.analysis import DATA_DIR, normalise, phrase_key
 from sebaya.search.models import GlossaryEntry, GlossaryKind
 
@@ -228,5 +229,7 @@ def load_glossary_file(*, path: Path = GLOSSARY_FILE) -> tuple[int, int]:
         ]
         if stale:
             GlossaryEntry.objects.filter(pk__in=stale).delete()
+        if updated:
+            versioning.bump()  # QuerySet.update sends no signals; search results may change
     invalidate_glossary()
     return created, updated
