@@ -1,6 +1,8 @@
 """The catalogue's sorts read their first page from an index, not from a sort of every practice
 (found by bench/run.py at 250,000 practices: "newest" and "recently updated" sorted them all)."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -31,8 +33,15 @@ def test_catalogue_sort_reads_its_index(sort, index):
         else:
             cursor.execute("ANALYZE innovations_innovation")
     plan = page.explain()
-    assert index in plan, plan
-    assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+    if connection.vendor == "postgresql":
+        # PostgreSQL may pick either status index of equal cost and finish the order with an
+        # incremental sort (presorted by year or date, stopping at the page's end); what must
+        # not happen is a full sort, or reading every row.
+        assert "Index Scan" in plan and "Seq Scan" not in plan, plan
+        assert not re.search(r"^\s*(->\s*)?Sort\s+\(", plan, re.MULTILINE), plan
+    else:
+        assert index in plan, plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
 
 
 def test_theme_and_urusan_filters_list_each_practice_once_without_distinct():
