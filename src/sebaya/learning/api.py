@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from sebaya.accounts.models import Organisation, TokenScope
-from sebaya.api.auth import WRITE_AUTH, WRITE_RESPONSES, write_user
+from sebaya.api.auth import WRITE_AUTH, WRITE_RESPONSES, service_errors, write_user
 from sebaya.api.errors import ERROR_RESPONSES, ApiError, not_found
 from sebaya.api.pagination import PageParams, paginate
 from sebaya.api.params import SLUG_RE
@@ -62,7 +61,6 @@ from sebaya.learning.selectors import (
 from sebaya.learning.services import (
     ActionPlanInput,
     EvidenceInput,
-    StaleAdoption,
     action_plan_submit,
     adoption_advance,
     event_create,
@@ -211,19 +209,6 @@ def _adoption_detail(request: HttpRequest, a: Adoption) -> dict[str, Any]:
 # Errors of writes ----------------------------------------------------------------------
 
 
-def _write_error(exc: Exception) -> ApiError:
-    if isinstance(exc, StaleAdoption):
-        return ApiError(409, [(None, m) for m in exc.messages])
-    if isinstance(exc, PermissionDenied):
-        return ApiError(403, [(None, str(exc) or _("Tidak diizinkan."))])
-    assert isinstance(exc, ValidationError)
-    if hasattr(exc, "error_dict"):
-        return ApiError(
-            400, [(name, m) for name, errors in exc.message_dict.items() for m in errors]
-        )
-    return ApiError(400, [(None, m) for m in exc.messages])
-
-
 def _slug_or_404(slug: str, message: str) -> str:
     if not SLUG_RE.match(slug):
         raise not_found(message)
@@ -307,7 +292,7 @@ def programme_create_api(request: HttpRequest, body: ProgrammeIn) -> dict[str, A
         region = Region.objects.filter(code=body.focus_region).first()
         if region is None:
             raise ApiError(400, [("focus_region", _("Wilayah tidak dikenal."))])
-    try:
+    with service_errors():
         programme = programme_create(
             user=request.user,
             title=body.title,
@@ -318,8 +303,6 @@ def programme_create_api(request: HttpRequest, body: ProgrammeIn) -> dict[str, A
             starts_on=body.starts_on,
             ends_on=body.ends_on,
         )
-    except (ValidationError, PermissionDenied) as exc:
-        raise _write_error(exc) from exc
     return programme_detail_api(request, programme.slug)
 
 
@@ -412,7 +395,7 @@ def event_create_api(request: HttpRequest, body: EventIn) -> dict[str, Any]:
     if programme is None:
         raise ApiError(400, [("programme", _("Program tidak ditemukan."))])
     practices = [_visible_practice(request, slug, "practices") for slug in body.practices]
-    try:
+    with service_errors():
         event = event_create(
             user=request.user,
             programme=programme,
@@ -428,8 +411,6 @@ def event_create_api(request: HttpRequest, body: EventIn) -> dict[str, Any]:
         )
         for innovation in practices:
             featured_practice_add(user=request.user, event=event, innovation=innovation)
-    except (ValidationError, PermissionDenied) as exc:
-        raise _write_error(exc) from exc
     return _event_detail(request, event.pk)
 
 
@@ -490,7 +471,7 @@ def action_plan_create_api(request: HttpRequest, body: ActionPlanIn) -> dict[str
         event = LearningEvent.objects.select_related("programme").filter(pk=body.event).first()
         if event is None:
             raise ApiError(400, [("event", _("Kegiatan tidak ditemukan."))])
-    try:
+    with service_errors():
         plan = action_plan_submit(
             user=request.user,
             organisation=organisation,
@@ -506,8 +487,6 @@ def action_plan_create_api(request: HttpRequest, body: ActionPlanIn) -> dict[str
                 target_institutionalised_on=body.target_institutionalised_on,
             ),
         )
-    except (ValidationError, PermissionDenied) as exc:
-        raise _write_error(exc) from exc
     return action_plan_detail_api(request, plan.pk)
 
 
@@ -574,7 +553,7 @@ def adoption_advance_api(
 ) -> dict[str, Any]:
     write_user(request, TokenScope.ADOPTIONS_WRITE)  # scope, rate limit
     adoption = _adoption_or_404(request, adoption_id)
-    try:
+    with service_errors():
         adoption_advance(
             user=request.user,
             adoption=adoption,
@@ -591,6 +570,4 @@ def adoption_advance_api(
                 for e in body.evidence
             ],
         )
-    except (ValidationError, PermissionDenied) as exc:
-        raise _write_error(exc) from exc
     return _adoption_detail(request, _adoption_or_404(request, adoption_id))

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from sebaya.accounts.models import Membership, Organisation, Role
+from sebaya.core.errors import Conflict
 from sebaya.core.slugs import unique_slug
 from sebaya.history.models import ChangeAction
 from sebaya.history.services import record_change, snapshot
@@ -131,7 +132,7 @@ def adoption_record_documented(spec: DocumentedAdoption) -> tuple[Adoption, bool
 # ---------------------------------------------------------------------------------------------
 
 
-class StaleAdoption(ValidationError):
+class StaleAdoption(Conflict):
     """Someone else changed the adoption since this writer read it: nothing was saved."""
 
 
