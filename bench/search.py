@@ -174,6 +174,15 @@ def main() -> int:
             cursor.execute("ANALYZE")  # every table: facet and page plans need the counts too
     total = Innovation.objects.count()
     print(f"Index ready: {total:,} practices, {SearchDocument.objects.count():,} documents")
+    from django.test import override_settings
+
+    from sebaya.search.backends import tantivy_index
+
+    sync = tantivy_index.index_for_connection().sync()
+    print(
+        f"tantivy index (decision 0006) synced from the rows: {sync.added:,} added, "
+        f"{sync.removed:,} removed in {sync.seconds:.1f} s ({'full' if sync.full else 'changes'})"
+    )
 
     queries = [
         item["q"]
@@ -225,8 +234,26 @@ def main() -> int:
             .values_list("pk", flat=True)[:20]
         )
 
+    def raw_tantivy(q: str) -> object:
+        analysis = analyse_query(q)
+        reader = tantivy_index.current_reader()
+        if reader is None:
+            raise SystemExit("the tantivy index is not current")
+        import tantivy
+
+        schema = reader.index._schema
+        clauses = [
+            (tantivy.Occur.Should, tantivy.Query.term_query(schema, tantivy_index.FIELD, t))
+            for t in analysis.terms
+        ]
+        if not clauses:
+            return []
+        query = tantivy.Query.boolean_query(clauses)
+        return reader.searcher.search(query, 20, count=False).hits
+
     rows: list[tuple[str, float, float]] = []
     rows.append(("raw full-text query (floor)", *measure(raw_fts, queries, args.rounds)))
+    rows.append(("raw tantivy query", *measure(raw_tantivy, queries, args.rounds)))
     rows.append(("naive icontains", *measure(icontains, queries, args.rounds)))
     stages: dict[str, dict[str, list[float]]] = {}
     for mode in ("lexical", "hybrid"):
@@ -239,6 +266,14 @@ def main() -> int:
             return results
 
         rows.append((f"{mode}, service", *measure(service, queries, args.rounds)))
+    # The database engine alone, as before decision 0006 (SEBAYA_SEARCH_INDEX=database).
+    with override_settings(SEBAYA_SEARCH_INDEX="database"):
+        for mode in ("lexical", "hybrid"):
+
+            def db_only(q: str, mode: str = mode) -> object:
+                return search_practices(user=anonymous, query=q, limit=20, mode=mode)
+
+            rows.append((f"{mode}, service, db only", *measure(db_only, queries, args.rounds)))
 
     if not args.no_http:
         rows += _http_rows(queries, args.rounds)
@@ -252,9 +287,9 @@ def main() -> int:
         f"{connection.vendor}; embeddings are RANDOM UNIT VECTORS (latency does not depend on "
         "their values); query embeddings are real"
     )
-    print(f"{'what':30} {'p50 ms':>8} {'p95 ms':>8} {'p95 / floor':>12}")
+    print(f"{'what':32} {'p50 ms':>8} {'p95 ms':>8} {'p95 / floor':>12}")
     for name, p50, p95 in rows:
-        print(f"{name:30} {p50:8.1f} {p95:8.1f} {p95 / floor if floor else 0:12.1f}")
+        print(f"{name:32} {p50:8.1f} {p95:8.1f} {p95 / floor if floor else 0:12.1f}")
     for mode, timings in stages.items():
         parts = ", ".join(
             f"{stage} {statistics.mean(ms):.1f}"
@@ -322,24 +357,31 @@ def _http_rows(queries: list[str], rounds: int) -> list[tuple[str, float, float]
 
 
 def _agreement_with_all_terms(queries: list[str]) -> str:
-    """What leaving common terms and costly expansions out of the full-text query costs: the
-    lexical top 20 against the one found with every term in the query, both ranked on the full
-    bm25 of all terms (the share of the same practices, and the bm25 the top 20 add up to)."""
+    """How close each lexical path comes to scoring every term of the query in every document
+    (the database engine with no term left out, decision 0005's reference): the share of the
+    same practices in the top 20 and the bm25 they add up to, for the tantivy candidates
+    (decision 0006) and for the database engine's own cheaper candidate search."""
     from django.db import connection
 
     from sebaya.search.analysis import analyse_query
-    from sebaya.search.backends import base
-    from sebaya.search.backends.base import PUBLIC, bm25_scores, get_backend, query_terms
+    from sebaya.search.backends import base, tantivy_index
+    from sebaya.search.backends.base import (
+        PUBLIC,
+        bm25_scores,
+        database_backend,
+        get_backend,
+        query_terms,
+        visible_texts,
+    )
 
-    backend = get_backend()
     analyses = [analyse_query(q) for q in queries]
 
-    def top(limits: tuple[float, float, int]) -> tuple[list[list[int]], float]:
+    def top(backend: Any, limits: tuple[float, float, int] | None = None) -> list[list[int]]:
         saved = base.MIN_TYPED_IDF, base.MIN_EXPANSION_IDF, base.EXPANSION_POSTINGS
-        base.MIN_TYPED_IDF, base.MIN_EXPANSION_IDF, base.EXPANSION_POSTINGS = limits
-        started = time.perf_counter()
+        if limits:
+            base.MIN_TYPED_IDF, base.MIN_EXPANSION_IDF, base.EXPANSION_POSTINGS = limits
         try:
-            lists = [
+            return [
                 [
                     hit.innovation_id
                     for hit in backend.search(a.terms, expansions=a.expansions, visibility=PUBLIC)
@@ -348,35 +390,33 @@ def _agreement_with_all_terms(queries: list[str]) -> str:
             ]
         finally:
             base.MIN_TYPED_IDF, base.MIN_EXPANSION_IDF, base.EXPANSION_POSTINGS = saved
-        return lists, (time.perf_counter() - started) * 1000 / len(analyses)
 
-    capped, capped_ms = top((base.MIN_TYPED_IDF, base.MIN_EXPANSION_IDF, base.EXPANSION_POSTINGS))
-    every, every_ms = top((1e-9, 0.0, 10**12))
-    if connection.vendor != "sqlite":
-        same = [len(set(a) & set(b)) / max(1, len(b)) for a, b in zip(capped, every, strict=True)]
-        return (
-            f"lexical top 20 with common terms and costly expansions left out: "
-            f"{statistics.mean(same):.0%} the same practices as with every term; "
-            f"backend mean {capped_ms:.0f} ms against {every_ms:.0f} ms"
-        )
-    from sebaya.search.backends.sqlite import _visible_texts
-
-    total, frequencies, average = backend.statistics()  # type: ignore[attr-defined]
-    same, kept = [], []
-    with connection.cursor() as cursor:
-        for analysis, mine, theirs in zip(analyses, capped, every, strict=True):
-            texts = _visible_texts(cursor, sorted({*mine, *theirs}), PUBLIC)
-            weighted = query_terms(analysis.terms, analysis.expansions)
-            scores = bm25_scores(texts, weighted, frequencies, total, average)
-            same.append(len(set(mine) & set(theirs)) / max(1, len(theirs)))
-            best = sum(scores[i][0] for i in theirs)
-            kept.append(sum(scores[i][0] for i in mine) / best if best else 1.0)
-    return (
-        f"lexical top 20 with common terms and costly expansions left out, against every term: "
-        f"{statistics.mean(same):.0%} the same practices, {statistics.mean(kept):.1%} of the "
-        f"bm25 (worst query {min(kept):.1%}); backend mean {capped_ms:.0f} ms against "
-        f"{every_ms:.0f} ms"
-    )
+    indexed = top(get_backend())
+    database = top(database_backend())
+    every = top(database_backend(), (1e-9, 0.0, 10**12))
+    reader = tantivy_index.current_reader()
+    lines = []
+    for name, lists in (("tantivy candidates", indexed), ("database engine", database)):
+        same = [len(set(a) & set(b)) / max(1, len(b)) for a, b in zip(lists, every, strict=True)]
+        line = f"lexical top 20, {name}: {statistics.mean(same):.0%} the same practices"
+        if connection.vendor == "sqlite" and reader is not None:
+            # bm25 with the index's statistics (the same as FTS5's for these rows).
+            total = reader.state.count
+            average = reader.state.length_total / total
+            kept = []
+            with connection.cursor() as cursor:
+                for analysis, mine, theirs in zip(analyses, lists, every, strict=True):
+                    weighted = query_terms(analysis.terms, analysis.expansions)
+                    frequencies = {
+                        t: reader.index.frequency(reader.searcher, t) for t, _w in weighted
+                    }
+                    texts = visible_texts(cursor, sorted({*mine, *theirs}), PUBLIC)
+                    scores = bm25_scores(texts, weighted, frequencies, total, average)
+                    best = sum(scores[i][0] for i in theirs)
+                    kept.append(sum(scores[i][0] for i in mine) / best if best else 1.0)
+            line += f", {statistics.mean(kept):.1%} of the bm25 (worst query {min(kept):.1%})"
+        lines.append(line + " as scoring every term in every document")
+    return "\n".join(lines)
 
 
 def _document_frequencies(documents: Any) -> dict[str, float]:

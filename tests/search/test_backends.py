@@ -17,11 +17,13 @@ from sebaya.search.backends.base import (
     MAX_TERMS,
     PUBLIC,
     bm25_scores,
+    database_backend,
     query_terms,
     scoring_terms,
+    visible_texts,
 )
 from sebaya.search.backends.postgres import PostgresBackend
-from sebaya.search.backends.sqlite import SqliteBackend, _visible_texts, fts_phrase
+from sebaya.search.backends.sqlite import SqliteBackend, fts_phrase
 from sebaya.search.models import SearchDocument
 from tests.accounts.factories import CuratorFactory, MembershipFactory, OrganisationFactory
 from tests.search.factories import indexed_document
@@ -56,9 +58,11 @@ def corpus():
 
 
 def test_backend_follows_the_database():
-    """SQLite gets FTS5, PostgreSQL its own full-text search."""
+    """SQLite gets FTS5, PostgreSQL its own full-text search (under the tantivy index, which
+    these tests never reach: they run inside a transaction; see test_tantivy_index.py)."""
     expected = PostgresBackend if connection.vendor == "postgresql" else SqliteBackend
-    assert isinstance(get_backend(), expected)
+    assert isinstance(database_backend(), expected)
+    assert isinstance(get_backend().database, expected)  # type: ignore[attr-defined]
 
 
 def test_title_match_ranks_above_body_match(corpus):
@@ -317,7 +321,7 @@ def test_bm25_in_python_is_fts5s(corpus):
             [match],
         )
         expected = dict(cursor.fetchall())
-        texts = _visible_texts(cursor, list(expected), ALL)
+        texts = visible_texts(cursor, list(expected), ALL)
     scores = bm25_scores(texts, [(t, 1.0) for t in terms], frequencies, total, average)
     assert set(scores) == set(expected)
     for rowid, score in expected.items():

@@ -195,6 +195,7 @@ def reindex_all(
                 progress(min(start + BATCH, total), total)
     refresh_planner_statistics()
     documents = SearchDocument.objects.count()
+    rebuild_search_index()
     seconds = time.perf_counter() - started
     embedded = 0
     embed_started = time.perf_counter()
@@ -209,6 +210,20 @@ def reindex_all(
         seconds=seconds,
         embed_seconds=time.perf_counter() - embed_started,
     )
+
+
+def rebuild_search_index() -> None:
+    """Rebuild the tantivy index from the rows (decision 0006), when it is in use.
+
+    Not inside a transaction: the rows read there may still be rolled back; the index then
+    follows the committed rows by itself at the next search."""
+    from sebaya.search.backends import tantivy_index
+
+    if tantivy_index.enabled() and not connection.in_atomic_block:
+        try:
+            tantivy_index.index_for_connection().sync(rebuild=True)
+        except tantivy_index.Busy:
+            logger.warning("the search index is being written by another process; it will follow")
 
 
 def _schedule_embeddings(ids: list[int]) -> None:

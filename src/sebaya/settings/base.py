@@ -201,3 +201,8 @@ SEBAYA_API_TOKEN_READS_PER_MINUTE = env_int("API_TOKEN_READS_PER_MINUTE", 600)
 SEBAYA_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Matcher weights, e.g. "relevance=0.5,evidence=0.2" (docs/matching.md); empty = the defaults.
 SEBAYA_MATCHING_WEIGHTS = env_str("MATCHING_WEIGHTS", "")
+# Lexical search: "tantivy" lets a tantivy index beside the database find candidates (decision
+# 0006; derived data, rebuilt from the database when missing); "database" uses only SQLite FTS5
+# or PostgreSQL full-text search. One sub-directory per database under SEARCH_INDEX_DIR.
+SEBAYA_SEARCH_INDEX = env_str("SEARCH_INDEX", "tantivy")
+SEBAYA_SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR") or (VAR_DIR / "search-index")).resolve()

@@ -98,7 +98,18 @@ class LexicalBackend(Protocol):
 
 
 def get_backend() -> LexicalBackend:
-    """The backend for the database in use: SQLite FTS5 or PostgreSQL full-text search."""
+    """The backend for the database in use: SQLite FTS5 or PostgreSQL full-text search, with the
+    tantivy index finding candidates unless settings.SEBAYA_SEARCH_INDEX is "database"."""
+    from sebaya.search.backends import tantivy_index
+
+    database = database_backend()
+    if tantivy_index.enabled():
+        return tantivy_index.AcceleratedBackend(database)
+    return database
+
+
+def database_backend() -> LexicalBackend:
+    """The database's own full-text backend: SQLite FTS5 or PostgreSQL full-text search."""
     if connection.vendor == "postgresql":
         from sebaya.search.backends.postgres import PostgresBackend
 
@@ -332,6 +343,41 @@ class VersionedCache:
 
 
 vocabulary_cache = VersionedCache()
+
+
+CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
+
+
+def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def visible_texts(
+    cursor: Any, rowids: Sequence[int], visibility: Visibility
+) -> dict[int, tuple[str, str]]:
+    """The analysed (title, body) of the documents among `rowids` that the permission labels
+    allow: what `bm25_scores` ranks on and "why it matched" reads (plain SQL, both databases)."""
+    where = ""
+    labels: list[Any] = []
+    if not visibility.see_all:
+        orgs = sorted(visibility.organisation_ids)
+        if orgs:
+            org_marks = ", ".join(["%s"] * len(orgs))
+            where = f" AND (is_published OR organisation_id IN ({org_marks}))"
+            labels = list(orgs)
+        else:
+            where = " AND is_published"
+    texts: dict[int, tuple[str, str]] = {}
+    for chunk in chunks(rowids):
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            "SELECT innovation_id, title, body FROM search_searchdocument "  # noqa: S608
+            f"WHERE innovation_id IN ({marks}){where}",
+            [*chunk, *labels],
+        )
+        texts.update((rowid, (title, body)) for rowid, title, body in cursor.fetchall())
+    return texts
 
 
 def save_documents(docs: Sequence[SearchDocument]) -> None:

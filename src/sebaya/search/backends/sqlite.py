@@ -14,11 +14,13 @@ from sebaya.search.backends.base import (
     LexicalHit,
     Visibility,
     bm25_scores,
+    chunks,
     index_changed,
     index_version,
     query_terms,
     save_documents,
     scoring_terms,
+    visible_texts,
     vocabulary_cache,
 )
 from sebaya.search.models import SearchDocument
@@ -30,8 +32,6 @@ from sebaya.search.models import SearchDocument
 FTS_TABLE = "search_fts"
 WORDS_TABLE = "search_words_fts"
 
-CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
-
 
 def fts_phrase(term: str) -> str:
     """`term` as one FTS5 string: double-quoted, inner quotes doubled.
@@ -40,11 +40,6 @@ def fts_phrase(term: str) -> str:
     text for the tokenizer, so nothing a user types can become an FTS5 operator.
     """
     return '"' + term.replace('"', '""') + '"'
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
 
 
 class SqliteBackend:
@@ -82,7 +77,7 @@ class SqliteBackend:
                 for group, rowid in _best(cursor, [match for _w, match in groups], depth):
                     found[group].add(rowid)
                 truncated = any(len(rows) >= depth for rows in found)
-                texts = _visible_texts(cursor, sorted(set().union(*found)), visibility)
+                texts = visible_texts(cursor, sorted(set().union(*found)), visibility)
                 scores = bm25_scores(texts, weighted, frequencies, total, average)
                 ranked = sorted(scores, key=lambda rowid: (-scores[rowid][0], rowid))[:limit]
                 if len(ranked) >= limit or not truncated:
@@ -130,7 +125,7 @@ class SqliteBackend:
 
     def _delete_fts(self, ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 marks = ", ".join(["%s"] * len(chunk))
                 for table in (FTS_TABLE, WORDS_TABLE):
                     sql = f"DELETE FROM {table} WHERE rowid IN ({marks})"  # noqa: S608
@@ -228,33 +223,6 @@ def _best(cursor: Any, matches: Sequence[str], depth: int) -> list[tuple[int, in
         params.extend([match, depth])
     cursor.execute(" UNION ALL ".join(parts), params)
     return [(int(g), int(rowid)) for g, rowid in cursor.fetchall()]
-
-
-def _visible_texts(
-    cursor: Any, rowids: Sequence[int], visibility: Visibility
-) -> dict[int, tuple[str, str]]:
-    """The analysed (title, body) of the documents among `rowids` that the permission labels
-    allow: what `bm25_scores` ranks on and "why it matched" reads."""
-    where = ""
-    labels: list[Any] = []
-    if not visibility.see_all:
-        orgs = sorted(visibility.organisation_ids)
-        if orgs:
-            org_marks = ", ".join(["%s"] * len(orgs))
-            where = f" AND (is_published OR organisation_id IN ({org_marks}))"
-            labels = list(orgs)
-        else:
-            where = " AND is_published"
-    texts: dict[int, tuple[str, str]] = {}
-    for chunk in _chunks(rowids):
-        marks = ", ".join(["%s"] * len(chunk))
-        cursor.execute(
-            "SELECT innovation_id, title, body FROM search_searchdocument "  # noqa: S608
-            f"WHERE innovation_id IN ({marks}){where}",
-            [*chunk, *labels],
-        )
-        texts.update((rowid, (title, body)) for rowid, title, body in cursor.fetchall())
-    return texts
 
 
 def matched_terms(text: str, weighted: Sequence[tuple[str, float]]) -> set[str]:
