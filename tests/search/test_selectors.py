@@ -207,7 +207,8 @@ def test_query_count_is_bounded(demo):
     """A fixed number of queries whatever the number of hits, filters or page size: index
     version checks (one per cached vocabulary read: inside a test's transaction each read checks,
     outside one every two seconds at most), the lexical query and its candidates' labels, the
-    policy and boosts, seven for facets, three for the page (rows, themes, awards)."""
+    candidates' facts (rows with boosts, themes, urusan, awards), up to three facet labels, three
+    for the page (rows, themes, awards)."""
 
     def count(query, filters=None, limit=20):
         search_practices(user=ANON, query=query, filters=filters, limit=limit)  # warm caches
@@ -224,3 +225,39 @@ def test_query_count_is_bounded(demo):
     ]
     assert max(counts) <= 17, counts
     assert count("kemiskinan", limit=2) == count("kemiskinan", limit=50)
+
+
+def test_facet_filters_in_python_agree_with_the_catalogue_query(demo):
+    """Search filters and counts its candidates in memory (`_passes`): for every filter value
+    the demo holds, alone and in pairs, the same practices as innovation_list's SQL."""
+    import itertools
+
+    from sebaya.innovations.models import Award, Innovation
+    from sebaya.innovations.selectors import innovation_list
+    from sebaya.search.selectors import _candidate_facts, _passes
+
+    everything = list(Innovation.objects.values_list("pk", flat=True))
+    facts = _candidate_facts(user=ANON, filters=CatalogueFilters(), candidate_ids=everything)
+    assert facts
+    values = []
+    for fact in facts.values():
+        values += [("theme", t) for t in fact.themes] + [("urusan", u) for u in fact.urusan]
+        values += [("province", fact.region_code[:2]), ("region", fact.region_code)]
+        values += [("stage", fact.stage), ("jenis", fact.jenis)]
+    values += [
+        ("award", "any"),
+        *(("award", p) for p in Award.objects.values_list("programme", flat=True)),
+    ]
+    values = sorted(set(values))
+    combos = [dict([v]) for v in values] + [
+        dict([a, b]) for a, b in itertools.combinations(values, 2) if a[0] != b[0]
+    ][::7]
+    assert len(combos) > 40
+    for combo in combos:
+        filters = CatalogueFilters(**combo)
+        expected = set(
+            innovation_list(user=ANON, filters=filters)
+            .filter(pk__in=everything)
+            .values_list("pk", flat=True)
+        )
+        assert {pk for pk, fact in facts.items() if _passes(fact, filters)} == expected, combo

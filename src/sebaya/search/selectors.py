@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from django.db.models import Case, Count, Exists, OuterRef, QuerySet, When
-from django.db.models.functions import Left
+from django.db.models import Case, Count, Exists, OuterRef, When
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -130,99 +130,162 @@ def _semantic_ids(text: str, visibility: Visibility) -> tuple[list[int], bool]:
     return [innovation_id for innovation_id, _cosine in hits], True
 
 
-def _signals_and_allowed(
-    *, user: Any, filters: CatalogueFilters, candidate_ids: list[int]
-) -> dict[int, set[str]]:
-    """For the candidates the user may see and that pass the filters: their boost names.
+@dataclass
+class _Facts:
+    """What the boosts and facets need to know of one candidate."""
 
-    One query. The visibility policy applies here again, after the index's permission labels,
-    so a stale index entry can never show a practice to someone who may not see it.
+    region_code: str
+    stage: str
+    jenis: str
+    signals: set[str]
+    themes: set[str] = field(default_factory=set)
+    urusan: set[str] = field(default_factory=set)
+    awards: set[str] = field(default_factory=set)
+
+
+def _without_facet_filters(filters: CatalogueFilters) -> CatalogueFilters:
+    return replace(
+        filters, theme="", urusan="", province="", region="", award="", stage="", jenis=""
+    )
+
+
+def _candidate_facts(
+    *, user: Any, filters: CatalogueFilters, candidate_ids: list[int]
+) -> dict[int, _Facts]:
+    """The candidates the user may see and that pass the filters other than the facet ones
+    (years), with what the facets and boosts read: four queries, whatever the number of
+    candidates or facet values.
+
+    The visibility policy applies here again, after the index's permission labels, so a stale
+    index entry can never show a practice to someone who may not see it.
     """
+    if not candidate_ids:
+        return {}
     outcomes = OutcomeFigure.objects.filter(innovation=OuterRef("pk")).exclude(source_url="")
     regulations = EvidenceItem.objects.filter(
         innovation=OuterRef("pk"), kind=EvidenceKind.REGULATION
     )
     rows = (
-        innovation_list(user=user, filters=filters)
+        innovation_list(user=user, filters=_without_facet_filters(filters))
         .filter(pk__in=candidate_ids)
         .prefetch_related(None)
         .select_related(None)
         .order_by()
-        .annotate(
-            _verified=Exists(outcomes),
-            _institutionalised=Exists(regulations),
-            _awarded=Exists(Award.objects.filter(innovation=OuterRef("pk"))),
+        .annotate(_verified=Exists(outcomes), _institutionalised=Exists(regulations))
+        .values_list(
+            "pk",
+            "region__code",
+            "stage",
+            "jenis",
+            "running_status",
+            "_verified",
+            "_institutionalised",
         )
-        .values_list("pk", "_verified", "_institutionalised", "_awarded", "running_status")
     )
-    signals: dict[int, set[str]] = {}
-    for pk, verified, institutionalised, awarded, running_status in rows:
-        names = signals.setdefault(pk, set())
+    facts: dict[int, _Facts] = {}
+    for pk, code, stage, jenis, running_status, verified, institutionalised in rows:
+        signals = set()
         if verified:
-            names.add(fusion.VERIFIED)
+            signals.add(fusion.VERIFIED)
         if institutionalised:
-            names.add(fusion.INSTITUTIONALISED)
-        if awarded:
-            names.add(fusion.AWARDED)
+            signals.add(fusion.INSTITUTIONALISED)
         if running_status == RunningStatus.RUNNING:
-            names.add(fusion.RUNNING)
-    return signals
+            signals.add(fusion.RUNNING)
+        facts[pk] = _Facts(code or "", stage, jenis, signals)
+    if not facts:
+        return facts
+    ids = list(facts)
+    for pk, slug in Innovation.themes.through.objects.filter(innovation_id__in=ids).values_list(
+        "innovation_id", "theme__slug"
+    ):
+        facts[pk].themes.add(slug)
+    for pk, code in Innovation.urusan.through.objects.filter(innovation_id__in=ids).values_list(
+        "innovation_id", "urusan__code"
+    ):
+        facts[pk].urusan.add(code)
+    for pk, programme in Award.objects.filter(innovation_id__in=ids).values_list(
+        "innovation_id", "programme"
+    ):
+        facts[pk].awards.add(programme)
+        facts[pk].signals.add(fusion.AWARDED)
+    return facts
 
 
-def _facet_ids(
-    *, user: Any, filters: CatalogueFilters, candidate_ids: list[int], **drop: Any
-) -> QuerySet:
-    """A subquery of the candidates that pass every filter except the facet's own."""
-    return (
-        innovation_list(user=user, filters=replace(filters, **drop))
-        .filter(pk__in=candidate_ids)
-        .prefetch_related(None)
-        .order_by()
-        .values("pk")
-    )
+def _passes(facts: _Facts, filters: CatalogueFilters, ignore: tuple[str, ...] = ()) -> bool:
+    """Whether a candidate passes the facet filters (but those in `ignore`): the same tests as
+    `innovation_list` makes in SQL (tests/search/test_selectors.py compares the two)."""
+    if filters.theme and "theme" not in ignore and filters.theme not in facts.themes:
+        return False
+    if filters.urusan and "urusan" not in ignore and filters.urusan not in facts.urusan:
+        return False
+    province = filters.province
+    if (
+        province
+        and "province" not in ignore
+        and facts.region_code != province
+        and not facts.region_code.startswith(f"{province}.")
+    ):
+        return False
+    if filters.region and "region" not in ignore and facts.region_code != filters.region:
+        return False
+    if filters.award and "award" not in ignore:
+        if filters.award == "any" and not facts.awards:
+            return False
+        if filters.award != "any" and filters.award not in facts.awards:
+            return False
+    if filters.stage and "stage" not in ignore and facts.stage != filters.stage:
+        return False
+    return not (filters.jenis and "jenis" not in ignore and facts.jenis != filters.jenis)
 
 
 def search_facets(
     *, user: Any, filters: CatalogueFilters, candidate_ids: list[int]
 ) -> dict[str, list[FacetValue]]:
     """Counts per facet value over the matching practices, each facet ignoring its own filter
-    (so a reader sees what choosing another value would give). Seven queries at most, whatever
-    the number of practices or values."""
-    if not candidate_ids:
+    (so a reader sees what choosing another value would give)."""
+    return _facets(
+        _candidate_facts(user=user, filters=filters, candidate_ids=candidate_ids), filters
+    )
+
+
+def _facets(facts: dict[int, _Facts], filters: CatalogueFilters) -> dict[str, list[FacetValue]]:
+    """The facets counted from the candidates' facts: three small queries for the labels."""
+    if not facts:
         return {name: [] for name in FACET_NAMES}
     language = get_language()
 
-    def ids(**drop: str) -> QuerySet:
-        return _facet_ids(user=user, filters=filters, candidate_ids=candidate_ids, **drop)
+    def counted(ignore: tuple[str, ...], values: Callable[[_Facts], Iterable[str]]) -> Counter:
+        counts: Counter = Counter()
+        for fact in facts.values():
+            if _passes(fact, filters, ignore):
+                counts.update(values(fact))
+        return counts
 
     facets: dict[str, list[FacetValue]] = {}
-    theme_rows = (
-        Theme.objects.filter(innovations__in=ids(theme=""))
-        .annotate(n=Count("innovations", distinct=True))
-        .order_by("-n", "display_order", "slug")
-    )
+    theme_counts = counted(("theme",), lambda f: f.themes)
+    themes = Theme.objects.filter(slug__in=list(theme_counts)) if theme_counts else []
     facets["theme"] = [
-        FacetValue(t.slug, t.localized_name(language), t.n, t.slug == filters.theme)
-        for t in theme_rows
+        FacetValue(
+            t.slug, t.localized_name(language), theme_counts[t.slug], t.slug == filters.theme
+        )
+        for t in sorted(themes, key=lambda t: (-theme_counts[t.slug], t.display_order, t.slug))
     ]
-    urusan_rows = (
-        Urusan.objects.filter(innovations__in=ids(urusan=""))
-        .annotate(n=Count("innovations", distinct=True))
-        .order_by("-n", "code")
-    )
+    urusan_counts = counted(("urusan",), lambda f: f.urusan)
+    urusan = Urusan.objects.filter(code__in=list(urusan_counts)) if urusan_counts else []
     facets["urusan"] = [
-        FacetValue(u.code, u.localized_name(language), u.n, u.code == filters.urusan)
-        for u in urusan_rows
+        FacetValue(
+            u.code, u.localized_name(language), urusan_counts[u.code], u.code == filters.urusan
+        )
+        for u in sorted(urusan, key=lambda u: (-urusan_counts[u.code], u.code))
     ]
-    province_counts = dict(
-        Innovation.objects.filter(pk__in=ids(province="", region=""))
-        .annotate(province_code=Left("region__code", 2))
-        .values("province_code")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("province_code", "n")
+    province_counts = counted(
+        ("province", "region"), lambda f: [f.region_code[:2]] if f.region_code else []
     )
-    names = dict(Region.objects.filter(code__in=list(province_counts)).values_list("code", "name"))
+    names = (
+        dict(Region.objects.filter(code__in=list(province_counts)).values_list("code", "name"))
+        if province_counts
+        else {}
+    )
     facets["province"] = sorted(
         (
             FacetValue(code, names.get(code, code), n, code == filters.province)
@@ -230,62 +293,26 @@ def search_facets(
         ),
         key=lambda f: (-f.count, f.label),
     )
-    award_counts = dict(
-        Award.objects.filter(innovation__in=ids(award=""))
-        .values("programme")
-        .annotate(n=Count("innovation", distinct=True))
-        .order_by()
-        .values_list("programme", "n")
-    )
+    award_counts = counted(("award",), lambda f: f.awards)
     award_labels = dict(AwardProgramme.choices)
     facets["award"] = [
         FacetValue(value, str(award_labels[value]), award_counts[value], value == filters.award)
         for value in AwardProgramme.values
         if award_counts.get(value)
     ]
-    # Stage and jenis are columns of the practice: without either filter, one grouped query.
-    if filters.stage or filters.jenis:
-        stage_counts = _column_counts(ids(stage=""), "stage")
-        jenis_counts = _column_counts(ids(jenis=""), "jenis")
-    else:
-        stage_counts, jenis_counts = _two_column_counts(ids())
+    stage_counts = counted(("stage",), lambda f: [f.stage])
     facets["stage"] = [
         FacetValue(value, str(label), stage_counts[value], value == filters.stage)
         for value, label in Stage.choices
         if stage_counts.get(value)
     ]
+    jenis_counts = counted(("jenis",), lambda f: [f.jenis])
     facets["jenis"] = [
         FacetValue(value, str(label), jenis_counts[value], value == filters.jenis)
         for value, label in Jenis.choices
         if jenis_counts.get(value)
     ]
     return facets
-
-
-def _column_counts(ids: QuerySet, column: str) -> dict[str, int]:
-    return dict(
-        Innovation.objects.filter(pk__in=ids)
-        .values(column)
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list(column, "n")
-    )
-
-
-def _two_column_counts(ids: QuerySet) -> tuple[dict[str, int], dict[str, int]]:
-    stage: dict[str, int] = {}
-    jenis: dict[str, int] = {}
-    rows = (
-        Innovation.objects.filter(pk__in=ids)
-        .values("stage", "jenis")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("stage", "jenis", "n")
-    )
-    for stage_value, jenis_value, n in rows:
-        stage[stage_value] = stage.get(stage_value, 0) + n
-        jenis[jenis_value] = jenis.get(jenis_value, 0) + n
-    return stage, jenis
 
 
 BOOST_REASONS: dict[str, Callable[[], str]] = {
@@ -416,18 +443,15 @@ def search_practices(
     with clock.stage("fuse"):
         lexical_ids = [hit.innovation_id for hit in lexical_hits]
         candidate_ids = list(dict.fromkeys([*lexical_ids, *semantic_ids]))
-        signals = (
-            _signals_and_allowed(user=user, filters=filters, candidate_ids=candidate_ids)
-            if candidate_ids
-            else {}
-        )
+        facts = _candidate_facts(user=user, filters=filters, candidate_ids=candidate_ids)
+        signals = {pk: fact.signals for pk, fact in facts.items() if _passes(fact, filters)}
         ranked = [
             f
             for f in fusion.fuse(lexical=lexical_ids, semantic=semantic_ids, boosts=signals)
             if f.innovation_id in signals
         ]
     with clock.stage("facets"):
-        facets = search_facets(user=user, filters=filters, candidate_ids=candidate_ids)
+        facets = _facets(facts, filters)
 
     with clock.stage("page"):
         window = ranked[offset : offset + limit]
