@@ -294,3 +294,21 @@ def test_query_text_is_bounded_and_drops_symbols():
     long = query_text("kemiskinan " * 2000)
     assert len(long) <= MAX_QUERY_CHARS
     assert len(long.split()) <= MAX_QUERY_WORDS
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_vector_scan_split_over_threads_gives_the_same_scores(settings, monkeypatch, threads):
+    """A large index is scanned in one part per thread; the scores are the one-thread ones."""
+    import numpy as np
+
+    from sebaya.search import semantic
+
+    rng = np.random.default_rng(5)
+    matrix = rng.integers(-127, 128, size=(5_003, semantic.DIM), dtype=np.int8)
+    query = rng.standard_normal(semantic.DIM).astype(np.float32)
+    expected = matrix.astype(np.float32) @ query
+    monkeypatch.setattr(semantic, "PARALLEL_MIN_ROWS", 1_000)
+    monkeypatch.setattr(semantic, "SEARCH_CHUNK_ROWS", 700)
+    settings.SEBAYA_VECTOR_SEARCH_THREADS = threads
+    assert semantic.scan_threads() == threads
+    np.testing.assert_allclose(semantic._scan(matrix, query), expected, rtol=1e-5, atol=1e-2)

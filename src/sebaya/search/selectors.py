@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from sebaya.core.sql import id_set
 from sebaya.innovations.models import (
     Award,
     AwardProgramme,
@@ -167,7 +168,7 @@ def _candidate_facts(
     )
     rows = (
         innovation_list(user=user, filters=_without_facet_filters(filters))
-        .filter(pk__in=candidate_ids)
+        .filter(pk__in=id_set(candidate_ids))
         .prefetch_related(None)
         .select_related(None)
         .order_by()
@@ -195,15 +196,15 @@ def _candidate_facts(
     if not facts:
         return facts
     ids = list(facts)
-    for pk, slug in Innovation.themes.through.objects.filter(innovation_id__in=ids).values_list(
-        "innovation_id", "theme__slug"
-    ):
+    for pk, slug in Innovation.themes.through.objects.filter(
+        innovation_id__in=id_set(ids)
+    ).values_list("innovation_id", "theme__slug"):
         facts[pk].themes.add(slug)
-    for pk, code in Innovation.urusan.through.objects.filter(innovation_id__in=ids).values_list(
-        "innovation_id", "urusan__code"
-    ):
+    for pk, code in Innovation.urusan.through.objects.filter(
+        innovation_id__in=id_set(ids)
+    ).values_list("innovation_id", "urusan__code"):
         facts[pk].urusan.add(code)
-    for pk, programme in Award.objects.filter(innovation_id__in=ids).values_list(
+    for pk, programme in Award.objects.filter(innovation_id__in=id_set(ids)).values_list(
         "innovation_id", "programme"
     ):
         facts[pk].awards.add(programme)

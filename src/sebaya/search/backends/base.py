@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.db import connection
 
 from sebaya.accounts.models import Membership
+from sebaya.core.sql import id_set_sql
 
 if TYPE_CHECKING:
     from sebaya.search.models import SearchDocument
@@ -368,16 +369,16 @@ def visible_texts(
             labels = list(orgs)
         else:
             where = " AND is_published"
-    texts: dict[int, tuple[str, str]] = {}
-    for chunk in chunks(rowids):
-        marks = ", ".join(["%s"] * len(chunk))
-        cursor.execute(
-            "SELECT innovation_id, title, body FROM search_searchdocument "  # noqa: S608
-            f"WHERE innovation_id IN ({marks}){where}",
-            [*chunk, *labels],
-        )
-        texts.update((rowid, (title, body)) for rowid, title, body in cursor.fetchall())
-    return texts
+    if not rowids:
+        return {}
+    # The ids as one parameter (core.sql.id_set_sql): no placeholder per id to prepare.
+    ids_sql, ids_params = id_set_sql(rowids)
+    cursor.execute(
+        "SELECT innovation_id, title, body FROM search_searchdocument "  # noqa: S608
+        f"WHERE innovation_id IN ({ids_sql}){where}",
+        [*ids_params, *labels],
+    )
+    return {rowid: (title, body) for rowid, title, body in cursor.fetchall()}
 
 
 def save_documents(docs: Sequence[SearchDocument]) -> None:
