@@ -241,6 +241,31 @@ def step_search(db: str, args: argparse.Namespace, ctx: dict[str, object]) -> li
     rows.append(
         Row(db, "naive icontains search, p95 (for comparison)", naive, "ms", floor, "floor")
     )
+    tantivy = _float(r"^raw tantivy query" + number, text, 2)
+    rows.append(Row(db, "raw tantivy query, p95 (decision 0006)", tantivy, "ms", floor, "floor"))
+    for mode in ("lexical", "hybrid"):
+        p95 = _float(rf"^{mode}, service, db only" + number, text, 2)
+        rows.append(
+            Row(
+                db,
+                f"search {mode}, p95, database engine only (SEBAYA_SEARCH_INDEX=database)",
+                p95,
+                "ms",
+                floor,
+                "raw full-text query p95",
+            )
+        )
+    built = re.search(r"tantivy index .* ([\d,]+) added, ([\d,]+) removed in ([\d.]+) s", text)
+    if built:
+        rows.append(
+            Row(
+                db,
+                f"tantivy index synced from the rows ({built.group(1)} added, "
+                f"{built.group(2)} removed; 0 when reused)",
+                float(built.group(3)),
+                "s",
+            )
+        )
     return rows
 
 
