@@ -76,6 +76,62 @@ def test_cached_values_are_recomputed_after_a_write():
     assert versioning.cached("t", ("a",), compute) == 3
 
 
+def test_shared_values_are_computed_once_for_every_worker():
+    """A value kept `shared` goes to the site's cache under the data version: another worker
+    (here: this one with its memory emptied) reads it instead of computing it."""
+    calls = []
+
+    def compute() -> list[int]:
+        calls.append(1)
+        return [len(calls)]
+
+    assert versioning.cached("s", ("a",), compute, shared=True) == [1]
+    versioning.clear_memo()  # as another process would start
+    assert versioning.cached("s", ("a",), compute, shared=True) == [1]
+    assert len(calls) == 1
+    InnovationFactory.create()  # a new data version: computed again
+    versioning.clear_memo()
+    assert versioning.cached("s", ("a",), compute, shared=True) == [2]
+
+
+def test_shared_values_are_not_published_from_inside_a_transaction():
+    calls = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    with transaction.atomic():
+        assert versioning.cached("u", ("a",), compute, shared=True) == 1
+    versioning.clear_memo()
+    assert versioning.cached("u", ("a",), compute, shared=True) == 2
+
+
+def test_a_broken_shared_cache_never_fails_the_value(monkeypatch):
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    assert versioning.cached("w", ("a",), lambda: 7, shared=True) == 7
+
+
+def test_province_pages_share_one_set_of_province_counts(client, django_assert_max_num_queries):
+    """Province counts leave the province out: the second province's page reuses the first's
+    (and the sort never changes a count)."""
+    for code, name in (("61", "Kalimantan Barat"), ("62", "Kalimantan Tengah")):
+        InnovationFactory.create(region=ProvinceFactory(code=code, name=name))
+    first = client.get(reverse("innovations:catalogue"), {"province": "61", "sort": "-year"})
+    assert first.context["province_counts"] == {"61": 1, "62": 1}
+    second = client.get(reverse("innovations:catalogue"), {"province": "62"})
+    assert second.context["province_counts"] == {"61": 1, "62": 1}
+    assert second.context["page"].paginator.count == 1
+    keys = [k for k in versioning._memo if ":catalogue-province-counts:" in k]
+    assert len(keys) == 1
+
+
 def test_home_counts_follow_writes_at_once(client):
     InnovationFactory.create()
     assert client.get(reverse("core:home")).context["figures"]["practices"] == 1

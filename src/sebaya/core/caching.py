@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,9 +60,10 @@ def _conditional(request: HttpRequest) -> bool:
     return not (session is not None and session.get("_messages"))
 
 
-def page_etag(request: HttpRequest, version: int | None = None) -> str:
+def page_etag(request: HttpRequest, version: int | None = None, period: str = "") -> str:
     parts = [
         str(versioning.current() if version is None else version),
+        period,
         sebaya.__version__,
         request.get_full_path(),
         get_language() or "",
@@ -88,9 +90,10 @@ _pages_lock = threading.Lock()
 _pages_bytes = 0
 
 
-def _page_key(request: HttpRequest, version: int) -> str:
+def _page_key(request: HttpRequest, version: int, period: str = "") -> str:
     return versioning.cache_key(
         "page",
+        period,
         request.get_host(),
         request.is_secure(),
         request.get_full_path(),
@@ -147,20 +150,28 @@ def clear_pages() -> None:
         _pages_bytes = 0
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def public_page(view: Callable[..., HttpResponse] | None = None, *, max_age: int = 0) -> Any:
     """Answer conditional GETs of anonymous visitors from the data version, and serve them kept
-    pages (see module doc)."""
+    pages (see module doc). `@public_page(max_age=60)`: the page also depends on something the
+    data version does not follow (the search indexes, which catch up with a write a little
+    after it), so its tag and kept copy last at most `max_age` seconds."""
+    if view is None:
+        return lambda function: _public_page(function, max_age)
+    return _public_page(view, max_age)
 
+
+def _public_page(view: Callable[..., HttpResponse], max_age: int) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _conditional(request):
             return view(request, *args, **kwargs)
         version = versioning.current()
-        etag = page_etag(request, version)
+        period = str(int(time.time() // max_age)) if max_age else ""
+        etag = page_etag(request, version, period)
         if _matches(request, etag):
             response: HttpResponse = HttpResponseNotModified()
         else:
-            key = _page_key(request, version)
+            key = _page_key(request, version, period)
             kept = _kept(request, key)
             response = kept if kept is not None else view(request, *args, **kwargs)
             if kept is None:

@@ -16,6 +16,7 @@ updated by the task worker after the practice's own commit).
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -40,6 +41,7 @@ IGNORED_MODELS = frozenset(
     }
 )
 CACHE_SECONDS = 300
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -124,32 +126,75 @@ MEMO_ENTRIES = 256
 
 def cache_key(name: str, *parts: object, version: int | None = None) -> str:
     """A key for `name` with these parts at the data version (the current one)."""
-    raw = "\x1f".join(str(p) for p in parts)
-    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     version = current() if version is None else version
-    return f"v{version}.{_local_writes}:{name}:{digest}"
+    return f"v{version}.{_local_writes}:{name}:{_digest(parts)}"
 
 
-def cached(name: str, parts: tuple[object, ...], compute: Callable[[], T]) -> T:
+def _digest(parts: tuple[object, ...]) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
+
+
+_MISSING = object()
+
+
+def cached(
+    name: str,
+    parts: tuple[object, ...],
+    compute: Callable[[], T],
+    *,
+    shared: bool = False,
+    version: int | None = None,
+) -> T:
     """`compute()`, kept in this process at the current data version under `name` and `parts`.
 
     In process memory (no pickling: values may be model instances and profile tables), at most
     MEMO_ENTRIES values, each for CACHE_SECONDS; every worker keeps its own and every worker
-    sees the same version (it is read from the database)."""
-    key = cache_key(name, *parts)
+    sees the same version (it is read from the database). With `shared` (picklable values), the
+    value is also kept in the site's cache (Redis in production) under the data version alone,
+    so one worker computes it for all: never from inside a transaction, whose reads may hold
+    its own uncommitted writes, and never failing a page when the cache is down."""
+    version = current() if version is None else version  # one read for several values
+    key = cache_key(name, *parts, version=version)
     now = time.monotonic()
     with _memo_lock:
         found = _memo.get(key)
         if found is not None and found[0] > now:
             _memo.move_to_end(key)
             return found[1]
-    value = compute()
+    value: Any = _MISSING
+    share = shared and not connections[DEFAULT_DB_ALIAS].in_atomic_block
+    shared_key = f"sebaya:v{version}:{name}:{_digest(parts)}"
+    if share:
+        value = _shared_get(shared_key)
+    if value is _MISSING:
+        value = compute()
+        if share:
+            _shared_set(shared_key, value)
     with _memo_lock:
         _memo[key] = (now + CACHE_SECONDS, value)
         _memo.move_to_end(key)
         while len(_memo) > MEMO_ENTRIES:
             _memo.popitem(last=False)
     return value
+
+
+def _shared_get(key: str) -> Any:
+    from django.core.cache import cache
+
+    try:
+        return cache.get(key, _MISSING)
+    except Exception:  # the cache is an optimisation: a page never fails for it
+        logger.warning("the shared cache could not be read", exc_info=True)
+        return _MISSING
+
+
+def _shared_set(key: str, value: Any) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except Exception:
+        logger.warning("the shared cache could not be written", exc_info=True)
 
 
 def clear_memo() -> None:

@@ -166,29 +166,40 @@ class CatalogueFacets:
 
 def catalogue_facets(*, user: Any, filters: CatalogueFilters) -> CatalogueFacets:
     """Facet counts for the catalogue: two queries, whatever the number of practices."""
+    return CatalogueFacets(
+        themes=theme_counts(user=user, filters=filters),
+        provinces=province_counts(user=user, filters=filters),
+    )
 
-    def ids(**changes: Any) -> QuerySet:
-        return (
-            innovation_list(user=user, filters=replace(filters, **changes))
-            .prefetch_related(None)
-            .order_by()
-            .values("pk")
-        )
 
-    theme_rows = (
-        Theme.objects.filter(innovations__in=ids(theme=""))
+def _facet_ids(user: Any, filters: CatalogueFilters) -> QuerySet:
+    return (
+        innovation_list(user=user, filters=filters).prefetch_related(None).order_by().values("pk")
+    )
+
+
+def theme_counts(*, user: Any, filters: CatalogueFilters) -> dict[str, int]:
+    """Practices per theme slug under the filters, the theme filter itself left out."""
+    rows = (
+        Theme.objects.filter(innovations__in=_facet_ids(user, replace(filters, theme="")))
         .annotate(n=Count("innovations", distinct=True))
         .values_list("slug", "n")
     )
-    province_rows = (
-        Innovation.objects.filter(pk__in=ids(province="", region=""))
+    return dict(rows)
+
+
+def province_counts(*, user: Any, filters: CatalogueFilters) -> dict[str, int]:
+    """Practices per province code under the filters, the province and region filters left
+    out (the same counts for every province's page)."""
+    rows = (
+        Innovation.objects.filter(pk__in=_facet_ids(user, replace(filters, province="", region="")))
         .annotate(province_code=Left("region__code", 2))
         .values("province_code")
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("province_code", "n")
     )
-    return CatalogueFacets(themes=dict(theme_rows), provinces=dict(province_rows))
+    return dict(rows)
 
 
 def practices_due_for_recheck(

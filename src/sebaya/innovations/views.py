@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import quote
 
 from django.conf import settings
@@ -23,14 +24,17 @@ from sebaya.innovations.forms import InnovationForm, RecheckForm, ReviewForm, re
 from sebaya.innovations.models import AwardProgramme, Innovation, Jenis, Stage, Theme, Urusan
 from sebaya.innovations.policies import editable_organisation_ids, innovation_policy
 from sebaya.innovations.selectors import (
+    CatalogueFacets,
     CatalogueFilters,
     catalogue_facets,
     innovation_detail,
     innovation_list,
     practices_due_for_recheck,
     practices_to_manage,
+    province_counts,
     review_queue,
     similar_practices,
+    theme_counts,
 )
 from sebaya.innovations.services import (
     innovation_create,
@@ -65,11 +69,29 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:  # may see drafts: counted for them
         facets = catalogue_facets(user=request.user, filters=filters)
     else:
-        # Counting every match and the facets reads all of them: kept per data version.
-        paginator.count, facets = versioning.cached(
-            "catalogue-counts",
-            (filters,),
-            lambda: (paginator.count, catalogue_facets(user=request.user, filters=filters)),
+        # Counting every match and the facets reads all of them: kept per data version, each
+        # under only the filters it depends on (no sort; a facet without its own filter), so
+        # the 38 province pages share one set of province counts.
+        unsorted = replace(filters, sort="")
+        version = versioning.current()
+        paginator.count = versioning.cached(
+            "catalogue-count", (unsorted,), lambda: paginator.count, shared=True, version=version
+        )
+        facets = CatalogueFacets(
+            themes=versioning.cached(
+                "catalogue-theme-counts",
+                (replace(unsorted, theme=""),),
+                lambda: theme_counts(user=request.user, filters=filters),
+                shared=True,
+                version=version,
+            ),
+            provinces=versioning.cached(
+                "catalogue-province-counts",
+                (replace(unsorted, province="", region=""),),
+                lambda: province_counts(user=request.user, filters=filters),
+                shared=True,
+                version=version,
+            ),
         )
     page = paginator.get_page(request.GET.get("page"))
     # "Ditiru N daerah" on each row: one query for the page (learning's adoption records).

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sebaya.core.caching import public_page
 from sebaya.innovations.selectors import CatalogueFilters
 from sebaya.learning.selectors import attach_adopting_region_counts
 from sebaya.search.selectors import MODES, SearchResults, search_practices, search_suggestions
@@ -91,6 +92,9 @@ def _active_filters(
     return active
 
 
+# Kept for anonymous visitors like the catalogue, for a minute at most: the lexical and vector
+# indexes follow a write a moment after the data version moves (decision 0006).
+@public_page(max_age=60)
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     # Control characters are never part of a filter value (and PostgreSQL refuses NUL).
