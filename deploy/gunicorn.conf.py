@@ -34,3 +34,11 @@ access_log_format = (
     '"query": "%(q)s", "status": %(s)s, "bytes": "%(B)s", "ms": %(M)s, "agent": "%(a)s"}'
 )
 forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker: object) -> None:
+    """Warm the worker's search state in a background thread (sebaya/search/warmup.py), so the
+    first visitors after a start or a max_requests restart do not wait for it."""
+    from sebaya.search.warmup import warm_in_background
+
+    warm_in_background()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -166,6 +167,18 @@ def _protected_words() -> frozenset[str]:
     return words
 
 
+def known_terms(backend: Any, terms: Sequence[str]) -> set[str]:
+    """The terms (stems) the lexical index holds."""
+    from sebaya.search.backends.tantivy_index import AcceleratedBackend, current_reader
+
+    if isinstance(backend, AcceleratedBackend):
+        reader = current_reader()
+        if reader is not None:
+            return {t for t in terms if reader.index.frequency(reader.searcher, t) > 0}
+    vocabulary = backend.vocabulary()
+    return {t for t in terms if t in vocabulary}
+
+
 def suggest(words: Sequence[str]) -> Correction:
     """Correct the query words that are unknown to the index.
 
@@ -183,9 +196,14 @@ def suggest(words: Sequence[str]) -> Correction:
     if not candidates:
         return result
     backend = get_backend()
-    surface = backend.word_vocabulary()
-    stems = backend.vocabulary()
-    unknown = [w for w in candidates if w not in surface and stem(w) not in stems]
+    # Stems first: the tantivy index answers for them without the whole vocabulary (seconds to
+    # build on PostgreSQL at national scale); the surface words only for what is left.
+    stems = [stem(w) for w in candidates]
+    known = known_terms(backend, stems)
+    unknown = [w for w, s in zip(candidates, stems, strict=True) if s not in known]
+    if unknown:
+        surface = backend.word_vocabulary()
+        unknown = [w for w in unknown if w not in surface]
     if not unknown:
         return result
     protected = _protected_words()

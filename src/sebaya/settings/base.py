@@ -205,6 +205,8 @@ SEBAYA_MATCHING_WEIGHTS = env_str("MATCHING_WEIGHTS", "")
 # 0006; derived data, rebuilt from the database when missing); "database" uses only SQLite FTS5
 # or PostgreSQL full-text search. One sub-directory per database under SEARCH_INDEX_DIR.
 SEBAYA_SEARCH_INDEX = env_str("SEARCH_INDEX", "tantivy")
+# Build a new worker's search state (vectors, spelling, tantivy reader) right after it starts.
+SEBAYA_SEARCH_WARMUP = env_bool("SEARCH_WARMUP", default=True)
 # Threads of one vector search over 50,000 vectors or more (0: the machine's cores, at most 4).
 SEBAYA_VECTOR_SEARCH_THREADS = env_int("VECTOR_SEARCH_THREADS", 0)
 SEBAYA_SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR") or (VAR_DIR / "search-index")).resolve()

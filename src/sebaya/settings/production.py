@@ -33,3 +33,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Keep each worker thread's database connection between requests (checked before reuse): a new
+# PostgreSQL connection per request costs a backend process start, which under the load test of
+# docs/benchmarks.md was a large share of the database server's CPU. SEBAYA_DB_CONN_MAX_AGE=0
+# turns it off (e.g. behind a transaction-pooling PgBouncer).
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
