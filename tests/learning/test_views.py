@@ -282,3 +282,14 @@ def test_list_pages_run_the_same_queries_for_few_and_many_rows(world, client):
     many = [_queries(client, url) for url in urls]
     assert few == many
     assert max(many) <= 20
+
+
+def test_dashboard_is_kept_per_data_version_and_follows_a_write_at_once(world, client):
+    url = f"/belajar/program/{world.programme.slug}/dasbor/"
+    from sebaya.core.caching import clear_pages
+
+    first = client.get(url).context["report"]
+    clear_pages()  # the page itself is kept too: render it again
+    assert client.get(url).context["report"] is first  # the report is not computed again
+    submit_plan(world)  # a new action plan and adoption record
+    assert client.get(url).context["report"] is not first

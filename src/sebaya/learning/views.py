@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sebaya.accounts.models import User
+from sebaya.core import versioning
 from sebaya.core.caching import public_page
 from sebaya.innovations.models import Innovation
 from sebaya.innovations.policies import innovation_policy
@@ -818,7 +819,13 @@ def replications(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     obj = _programme(slug)
     days = _stalled_days(request)
-    report = programme_report(obj, stalled_days=days)
+    # The same for every reader (no user in it): kept per data version and day, which holds
+    # the dashboard under 300 ms at 50,000 adoptions (docs/benchmarks.md).
+    report = versioning.cached(
+        "programme-report",
+        (obj.pk, days, timezone.localdate()),
+        lambda: programme_report(obj, stalled_days=days),
+    )
     return render(
         request,
         "learning/dashboard.html",
