@@ -150,5 +150,8 @@ def test_gunicorn_redis_and_worker_run_together(production_env):
     assert len(executed) == 1, worker_logs[-2000:]
     assert not [line for line in worker_logs.splitlines() if line.startswith("[")], worker_logs
     # gunicorn's access log is one JSON object per request (deploy/gunicorn.conf.py).
-    access = [json.loads(line) for line in logs.splitlines() if line.startswith('{"time"')]
+    lines = [json.loads(line) for line in logs.splitlines() if line.startswith('{"time"')]
+    access = [e for e in lines if "path" in e and "method" in e]
     assert any(e["path"] == "/healthz" and e["status"] == 200 for e in access), logs[-2000:]
+    # Each worker warmed its search state in the background (post_worker_init).
+    assert any("search state warmed" in str(e.get("message", "")) for e in lines), logs[-2000:]
