@@ -334,3 +334,23 @@ def test_any_terms_are_safe(terms, expansions):
         indexed_document("sampah", "nelayan ikan")
     hits = get_backend().search(terms, expansions=expansions, visibility=PUBLIC)
     assert len(hits) <= 200
+
+
+def test_searches_go_on_while_this_process_syncs(corpus):
+    """A long sync in one thread never holds up the searches of the others: they read the last
+    state or go to the database, and a second sync is refused rather than queued."""
+    get_backend().search(["sampah"], visibility=ALL)
+    index = tantivy_index.index_for_connection()
+    assert index._sync_lock.acquire(blocking=False)  # as a background sync would hold it
+    try:
+        assert tantivy_index.current_reader() is not None  # nothing changed: still current
+        new = indexed_document("lumbung pangan", "desa")
+        tantivy_index.forget_checks()
+        assert tantivy_index.current_reader() is None  # behind, and the sync is busy
+        assert ids(get_backend().search(["lumbung"], visibility=ALL)) == [new.pk]
+        with pytest.raises(tantivy_index.Busy):
+            index.sync()
+    finally:
+        index._sync_lock.release()
+    assert ids(get_backend().search(["lumbung"], visibility=ALL)) == [new.pk]
+    assert answered_by_index()

@@ -248,6 +248,7 @@ class TantivyIndex:
         self._state: State | None = None
         self._frequencies: dict[str, int] = {}
         self._lock = threading.RLock()
+        self._sync_lock = threading.Lock()
         self._background: threading.Thread | None = None
         self._kept: tuple[State, Manifest] | None = None
 
@@ -339,16 +340,21 @@ class TantivyIndex:
         from sebaya.search.models import SearchDocument
 
         started = time.monotonic()
-        with self._lock:
-            try:
-                index = self._open(create=True)
-            except ValueError:
-                # Unreadable (a half-copied or foreign directory): it is derived data, start over.
-                logger.warning("the search index at %s is unreadable; rebuilding it", self.path)
-                self._index = None
-                shutil.rmtree(self.path, ignore_errors=True)
-                index = self._open(create=True)
-                rebuild = True
+        # Not self._lock, which readers take: a sync of many rows takes seconds, and searches in
+        # other threads of this process must go on (on the database) meanwhile.
+        if not self._sync_lock.acquire(blocking=False):
+            raise Busy("this process is already syncing the index")
+        try:
+            with self._lock:
+                try:
+                    index = self._open(create=True)
+                except ValueError:
+                    # Unreadable (half-copied, foreign): it is derived data, start over.
+                    logger.warning("the search index at %s is unreadable; rebuilding", self.path)
+                    self._index = None
+                    shutil.rmtree(self.path, ignore_errors=True)
+                    index = self._open(create=True)
+                    rebuild = True
             try:
                 writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
             except ValueError as exc:
@@ -437,6 +443,8 @@ class TantivyIndex:
                 # Dropping the writer releases the lock (also after an error).
                 del writer
             return SyncReport(added, len(removed), full, time.monotonic() - started)
+        finally:
+            self._sync_lock.release()
 
     def _manifest(self, state: State) -> Manifest:
         """The manifest on disk, or the copy this process wrote with that same state (reading
