@@ -312,3 +312,20 @@ def test_vector_scan_split_over_threads_gives_the_same_scores(settings, monkeypa
     settings.SEBAYA_VECTOR_SEARCH_THREADS = threads
     assert semantic.scan_threads() == threads
     np.testing.assert_allclose(semantic._scan(matrix, query), expected, rtol=1e-5, atol=1e-2)
+
+
+def test_query_vectors_are_kept_for_the_same_words(monkeypatch):
+    """A facet click or a page turn repeats the query: its vector is reused, not recomputed."""
+    from sebaya.search import semantic
+
+    monkeypatch.setattr(semantic, "QUERY_VECTORS", 2)
+    semantic._query_vectors.clear()
+    first = semantic.embed_query("Air bersih desa")
+    assert semantic.embed_query("air  bersih DESA") is first  # the same words to the model
+    assert not first.flags.writeable
+    semantic.embed_query("sekolah")
+    semantic.embed_query("pasar ikan")  # a third: the oldest goes
+    assert "air bersih desa" not in semantic._query_vectors
+    again = semantic.embed_query("Air bersih desa")
+    assert again is not first
+    np.testing.assert_allclose(again, first, rtol=1e-6)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -119,16 +121,40 @@ def _corrected_text(text: str, replacements: dict[str, str]) -> str:
     return " ".join(out)
 
 
-def _semantic_ids(text: str, visibility: Visibility) -> tuple[list[int], bool]:
-    """Best-first ids from the vector index, and whether the index has any vector at all."""
+def _semantic_ids(text: str, visibility: Visibility) -> Callable[[], tuple[list[int], bool]]:
+    """Start the semantic search; the returned call gives its best-first ids, and whether the
+    index has any vector at all.
+
+    The index is brought up to date here, on this thread's connection; the model and the scan
+    (no database, and neither holds the GIL while it computes) then run on a thread of their
+    own, beside the lexical search: 13 ms of model and 15 ms of scan overlap the lexical
+    search's 8-10 ms instead of following it."""
     # Imported here: the embedding model loads only when a semantic search is made.
     from sebaya.search.semantic import embed_query, vector_index
 
     index = vector_index()
     if len(index) == 0:
-        return [], False
-    hits = index.search(embed_query(text), visibility=visibility, limit=fusion.SEMANTIC_DEPTH)
-    return [innovation_id for innovation_id, _cosine in hits], True
+        return lambda: ([], False)
+
+    def run() -> list[int]:
+        query = embed_query(text)
+        hits = index.search(query, visibility=visibility, limit=fusion.SEMANTIC_DEPTH)
+        return [innovation_id for innovation_id, _cosine in hits]
+
+    future = _semantic_pool().submit(run)
+    return lambda: (future.result(), True)
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _semantic_pool() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(2, thread_name_prefix="sebaya-semantic")
+        return _pool
 
 
 @dataclass
@@ -424,6 +450,10 @@ def search_practices(
         surface_of = {stem(word): word for word in analysis.words}
 
     visibility = visibility_for(user)
+    semantic_result = None
+    if mode in ("hybrid", "semantic"):
+        with clock.stage("semantic start"):
+            semantic_result = _semantic_ids(search_text, visibility)
     lexical_hits = []
     with clock.stage("lexical"):
         if mode in ("hybrid", "lexical") and (analysis.terms or analysis.expansions):
@@ -435,9 +465,9 @@ def search_practices(
             )
     semantic_ids: list[int] = []
     semantic_available = False
-    with clock.stage("semantic"):
-        if mode in ("hybrid", "semantic"):
-            semantic_ids, semantic_available = _semantic_ids(search_text, visibility)
+    with clock.stage("semantic"):  # what is left of it once the lexical search is done
+        if semantic_result is not None:
+            semantic_ids, semantic_available = semantic_result()
         if mode == "hybrid" and not lexical_hits:
             semantic_ids = semantic_ids[:SEMANTIC_FALLBACK_DEPTH]
 
