@@ -354,3 +354,19 @@ def test_searches_go_on_while_this_process_syncs(corpus):
         index._sync_lock.release()
     assert ids(get_backend().search(["lumbung"], visibility=ALL)) == [new.pk]
     assert answered_by_index()
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite file names")
+def test_each_database_gets_its_own_directory(monkeypatch, settings, tmp_path):
+    settings.SEBAYA_SEARCH_INDEX_DIR = tmp_path
+    monkeypatch.setitem(connection.settings_dict, "NAME", "/srv/a/sebaya.sqlite3")
+    first = tantivy_index.index_path()
+    monkeypatch.setitem(connection.settings_dict, "NAME", "/srv/b/sebaya.sqlite3")
+    second = tantivy_index.index_path()
+    monkeypatch.setitem(connection.settings_dict, "NAME", "/srv/memory/notes.sqlite3")
+    named_memory = tantivy_index.index_path()
+    assert first.parent == second.parent == named_memory.parent == tmp_path
+    assert first != second
+    assert first.name.startswith("sqlite-sebaya-")
+    monkeypatch.setitem(connection.settings_dict, "NAME", "file:memorydb_default?mode=memory")
+    assert tmp_path not in tantivy_index.index_path().parents  # a directory of this process

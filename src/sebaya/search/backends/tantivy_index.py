@@ -100,7 +100,7 @@ def index_path() -> Path:
         )
     )
     digest = hashlib.sha256(identity.encode()).hexdigest()[:12]
-    if connection.vendor == "sqlite" and (not name or "memory" in name):
+    if connection.vendor == "sqlite" and (not name or name == ":memory:" or "mode=memory" in name):
         if identity not in _memory_dirs:
             _memory_dirs[identity] = Path(tempfile.mkdtemp(prefix="sebaya-search-index-"))
         return _memory_dirs[identity] / digest
