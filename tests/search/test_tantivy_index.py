@@ -370,3 +370,20 @@ def test_each_database_gets_its_own_directory(monkeypatch, settings, tmp_path):
     assert first.name.startswith("sqlite-sebaya-")
     monkeypatch.setitem(connection.settings_dict, "NAME", "file:memorydb_default?mode=memory")
     assert tmp_path not in tantivy_index.index_path().parents  # a directory of this process
+
+
+def test_a_process_without_the_manifest_in_memory_syncs_in_the_background(corpus, monkeypatch):
+    """Reading a large manifest back from disk is slow: a search never waits for it."""
+    get_backend().search(["sampah"], visibility=ALL)
+    tantivy_index._indexes.clear()  # another process: the manifest is not in its memory
+    monkeypatch.setattr(tantivy_index, "INLINE_MANIFEST_ROWS", 1)
+    new = indexed_document("embung desa", "air")
+    tantivy_index.forget_checks()
+    assert ids(get_backend().search(["embung"], visibility=ALL)) == [new.pk]  # the database
+    index = tantivy_index.index_for_connection()
+    assert index._background is not None
+    index._background.join(timeout=30)
+    assert index.holds(tantivy_index.State.read(index.path))
+    tantivy_index.forget_checks()
+    assert ids(get_backend().search(["embung"], visibility=ALL)) == [new.pk]
+    assert answered_by_index()

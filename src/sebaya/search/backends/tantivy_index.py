@@ -20,6 +20,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -66,6 +67,7 @@ FULL_CHECK_SECONDS = 3600
 # A search waits for a sync of at most this many rows (tens of milliseconds); a larger one runs
 # in a background thread while the database answers.
 INLINE_SYNC_ROWS = 2_000
+INLINE_MANIFEST_ROWS = 20_000
 READ_CHUNK = 2_000
 WRITER_HEAP_BYTES = 50_000_000
 # How often a process asks the database whether the rows changed (as the vocabulary cache does).
@@ -188,12 +190,18 @@ class Manifest:
             array = np.load(path / MANIFEST_FILE)
         except (OSError, ValueError):
             return cls({})
-        return cls({int(i): (int(s), int(n)) for i, s, n in array.tolist()})
+        if array.size == 0:
+            return cls({})
+        ids, stamps, lengths = (array[:, k].tolist() for k in range(3))
+        return cls(dict(zip(ids, zip(stamps, lengths, strict=True), strict=True)))
 
     def write(self, path: Path) -> None:
-        array = np.array([(i, s, n) for i, (s, n) in self.rows.items()], dtype=np.int64).reshape(
-            -1, 3
-        )
+        n = len(self.rows)
+        array = np.empty((n, 3), dtype=np.int64)
+        array[:, 0] = np.fromiter(self.rows.keys(), dtype=np.int64, count=n)
+        array[:, 1:] = np.fromiter(
+            itertools.chain.from_iterable(self.rows.values()), dtype=np.int64, count=2 * n
+        ).reshape(n, 2)
         temporary = path / (MANIFEST_FILE + ".tmp.npy")
         np.save(temporary, array)
         os.replace(temporary, path / MANIFEST_FILE)
@@ -446,6 +454,11 @@ class TantivyIndex:
         finally:
             self._sync_lock.release()
 
+    def holds(self, state: State) -> bool:
+        """Whether this process wrote `state` and still has its manifest in memory."""
+        kept = self._kept
+        return kept is not None and kept[0] == state
+
     def _manifest(self, state: State) -> Manifest:
         """The manifest on disk, or the copy this process wrote with that same state (reading
         250,000 rows back costs ~0.2 s, too much for a sync a search waits for)."""
@@ -573,7 +586,10 @@ def current_reader() -> Reader | None:
         state = State.read(index.path)
         if state is not None and state.format != FORMAT:
             state = None
-        if index.pending_rows(state) <= INLINE_SYNC_ROWS:
+        # A search waits for a sync only when it is quick: few rows, and a manifest this process
+        # holds (reading 250,000 rows of it back from disk takes ~0.3 s) or a small one.
+        quick = state is None or state.count <= INLINE_MANIFEST_ROWS or index.holds(state)
+        if quick and index.pending_rows(state) <= INLINE_SYNC_ROWS:
             try:
                 index.sync()
             except Busy:
