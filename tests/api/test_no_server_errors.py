@@ -89,3 +89,17 @@ def test_api_root_points_to_the_docs():
         "docs": "http://testserver/api/v1/docs",
         "openapi": "http://testserver/api/v1/openapi.json",
     }
+
+
+@pytest.mark.django_db
+def test_a_request_refused_before_any_view_is_answered_in_json_on_the_api(client):
+    """Over DATA_UPLOAD_MAX_NUMBER_FIELDS parameters Django refuses the request itself: the API
+    still answers JSON (schemathesis checks every response's content type); pages keep HTML."""
+    many = "&".join(["organisation=x"] * 1500)
+    response = client.get("/api/v1/action-plans?" + many)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert "parameter" in response.json()["detail"]
+    page = client.get("/praktik/?" + many.replace("organisation", "theme"))
+    assert page.status_code == 400
+    assert page["Content-Type"].startswith("text/html")

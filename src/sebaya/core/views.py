@@ -196,3 +196,14 @@ def offline(request: HttpRequest) -> HttpResponse:
     return render(
         request, "core/offline.html", {"page_cache": PAGE_CACHE, "saved_cache": SAVED_CACHE}
     )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django refuses before any view (e.g. more than DATA_UPLOAD_MAX_NUMBER_FIELDS
+    parameters): JSON on the API, as its other errors are; Django's page elsewhere."""
+    from django.views import defaults
+
+    if request.path.startswith("/api/"):
+        message = _("Permintaan tidak dapat dibaca: terlalu banyak parameter atau isinya rusak.")
+        return JsonResponse({"detail": message}, status=400)
+    return defaults.bad_request(request, exception)
