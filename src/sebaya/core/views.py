@@ -198,7 +198,7 @@ def offline(request: HttpRequest) -> HttpResponse:
     )
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A request Django refuses before any view (e.g. more than DATA_UPLOAD_MAX_NUMBER_FIELDS
     parameters): JSON on the API, as its other errors are; Django's page elsewhere."""
     from django.views import defaults
