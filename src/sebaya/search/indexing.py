@@ -300,49 +300,11 @@ def schedule_index_new(practices: Sequence[tuple[Innovation, Related]]) -> None:
         transaction.on_commit(lambda: index_new_innovations(batch), robust=True)
 
 
-EMBED_SLICE = 512  # practices read per round by embed_innovations (the model takes 32 at a time)
-
-
 def embed_innovations(ids: Iterable[int], *, batch_size: int = 32) -> int:
     """Compute the missing or stale vectors of these practices; how many were computed."""
-    from sebaya.search.models import Embedding
-    from sebaya.search.semantic import (
-        EMBEDDED_SECTIONS,
-        MODEL_NAME,
-        embed_passages,
-        embedding_text,
-        store_vectors,
-        text_hash,
-    )
+    from sebaya.search.semantic import embed_ids
 
-    wanted = sorted(set(ids))
-    computed = 0
-    for start in range(0, len(wanted), EMBED_SLICE):
-        chunk = wanted[start : start + EMBED_SLICE]
-        known = dict(
-            Embedding.objects.filter(pk__in=chunk, model=MODEL_NAME).values_list("pk", "text_hash")
-        )
-        stale: list[tuple[int, str, str]] = []
-        practices = (
-            Innovation.objects.only("id", "title", "summary", "overview", *EMBEDDED_SECTIONS)
-            .prefetch_related("themes")
-            .filter(pk__in=chunk)
-            .order_by("pk")
-        )
-        for innovation in practices:
-            text = embedding_text(innovation)
-            digest = text_hash(text)
-            if known.get(innovation.pk) != digest:
-                stale.append((innovation.pk, text, digest))
-        for offset in range(0, len(stale), batch_size):
-            batch = stale[offset : offset + batch_size]
-            vectors = embed_passages([text for _pk, text, _digest in batch])
-            with transaction.atomic():
-                store_vectors(
-                    [(pk, vectors[i], digest) for i, (pk, _t, digest) in enumerate(batch)]
-                )
-            computed += len(batch)
-    return computed
+    return embed_ids(sorted(set(ids)), batch_size=batch_size)
 
 
 @db_task()

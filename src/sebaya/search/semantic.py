@@ -272,6 +272,16 @@ def update_embedding(innovation_id: int) -> bool:
 def embed_all(*, batch_size: int = 32, progress: Callable[[int, int], None] | None = None) -> int:
     """Compute the vectors that are missing or stale (text or model changed); the count computed."""
     ids = list(Innovation.objects.order_by("pk").values_list("pk", flat=True))
+    return embed_ids(ids, batch_size=batch_size, progress=progress)
+
+
+def embed_ids(
+    ids: Sequence[int],
+    *,
+    batch_size: int = 32,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Compute the missing or stale vectors of these practices (sorted ids); the count computed."""
     total = len(ids)
     computed = 0
     # Read the database in larger slices than the model's batches: the model dominates.
