@@ -387,3 +387,31 @@ def test_a_process_without_the_manifest_in_memory_syncs_in_the_background(corpus
     tantivy_index.forget_checks()
     assert ids(get_backend().search(["embung"], visibility=ALL)) == [new.pk]
     assert answered_by_index()
+
+
+def test_one_version_check_serves_every_cache_that_follows_the_index(
+    corpus, django_assert_num_queries, monkeypatch
+):
+    """The vocabularies and the tantivy reader share one answer per CHECK_SECONDS (each used to
+    ask on its own), and this process's own write makes the next search ask again."""
+    import time
+
+    from sebaya.search.backends import base
+    from sebaya.search.backends.base import checked_index_version
+
+    backend = get_backend()
+    backend.search(["sampah"], visibility=ALL)
+    backend.word_vocabulary()
+    backend.vocabulary()
+    version = checked_index_version()
+    later = time.monotonic() + base.CHECK_SECONDS + 1  # every remembered answer is now due
+    monkeypatch.setattr(base.time, "monotonic", lambda: later)
+    with django_assert_num_queries(1):
+        assert tantivy_index.current_reader() is not None
+        backend.word_vocabulary()
+        backend.vocabulary()
+        assert checked_index_version() == version
+    new = indexed_document("rumah singgah", "lansia")
+    assert checked_index_version() != version  # asked again at once: this process wrote
+    assert ids(backend.search(["singgah"], visibility=ALL)) == [new.pk]
+    assert answered_by_index()

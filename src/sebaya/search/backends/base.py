@@ -260,6 +260,45 @@ def index_version() -> tuple[int, str]:
     return int(count), str(newest)
 
 
+def _database_key() -> str:
+    return f"{connection.alias}:{connection.vendor}:{connection.settings_dict['NAME']}"
+
+
+# The last answer of index_version() per database: (when, this process's generation, version).
+_version_checks: dict[str, tuple[float, int, tuple[int, str]]] = {}
+
+
+def checked_index_version() -> tuple[int, str]:
+    """index_version() asked of the database at most every CHECK_SECONDS by this process, one
+    answer shared by every cache that follows the index (the vocabularies, the tantivy reader);
+    asked again at once after this process's own writes, and always inside a transaction, where
+    the rows may hold changes a rollback would undo."""
+    if not connection.in_atomic_block:
+        found = _version_checks.get(_database_key())
+        if (
+            found is not None
+            and found[1] == _generation
+            and time.monotonic() - found[0] < CHECK_SECONDS
+        ):
+            return found[2]
+    return fresh_index_version()
+
+
+def fresh_index_version() -> tuple[int, str]:
+    """index_version() asked now, and remembered for the checks that follow (outside a
+    transaction), so a cache built from it is not thought stale by an older answer."""
+    generation = _generation
+    version = index_version()
+    if not connection.in_atomic_block:
+        _version_checks[_database_key()] = (time.monotonic(), generation, version)
+    return version
+
+
+def forget_version_checks() -> None:
+    """Ask the database again at the next check (after writes no backend saw, e.g. in tests)."""
+    _version_checks.clear()
+
+
 def index_generation() -> int:
     """How many times this process has written to the lexical index (for caches that follow it)."""
     return _generation
@@ -269,7 +308,6 @@ def index_generation() -> int:
 class _Entry:
     generation: int
     version: tuple[int, str]
-    checked_at: float
     seconds: float  # how long the value took to build
     value: Any
 
@@ -290,19 +328,12 @@ class VersionedCache:
         self._lock = threading.Lock()
 
     def get(self, name: str, build: Callable[[], Any]) -> Any:
-        database = f"{connection.alias}:{connection.vendor}:{connection.settings_dict['NAME']}"
-        key = (database, name)
-        now = time.monotonic()
+        key = (_database_key(), name)
         entry = self._entries.get(key)
         if entry is None:
             return self._build(key, build)
-        if entry.generation == _generation:
-            # Inside a transaction the index may hold changes a rollback will undo: check then.
-            if now - entry.checked_at < CHECK_SECONDS and not connection.in_atomic_block:
-                return entry.value
-            if index_version() == entry.version:
-                entry.checked_at = now
-                return entry.value
+        if entry.generation == _generation and checked_index_version() == entry.version:
+            return entry.value
         inline = (
             entry.seconds < INLINE_REBUILD_SECONDS
             or connection.in_atomic_block
@@ -319,12 +350,12 @@ class VersionedCache:
 
     def _build(self, key: tuple[str, str], build: Callable[[], Any]) -> Any:
         generation = _generation
-        version = index_version()
+        version = fresh_index_version()
         started = time.monotonic()
         value = build()
         done = time.monotonic()
         with self._lock:
-            self._entries[key] = _Entry(generation, version, done, done - started, value)
+            self._entries[key] = _Entry(generation, version, done - started, value)
         return value
 
     def _refresh(self, key: tuple[str, str], build: Callable[[], Any]) -> None:

@@ -42,7 +42,9 @@ from sebaya.search.backends.base import (
     LexicalHit,
     Visibility,
     bm25_scores,
-    index_version,
+    checked_index_version,
+    forget_version_checks,
+    fresh_index_version,
     query_terms,
     visible_texts,
 )
@@ -376,7 +378,7 @@ class TantivyIndex:
                 if state is None:
                     writer.delete_all_documents()
                 # Read before the rows: anything written meanwhile makes the next check differ.
-                version = index_version()
+                version = fresh_index_version()
                 full = (
                     full
                     or state is None
@@ -432,7 +434,7 @@ class TantivyIndex:
                     writer.rollback()
                 writer = None
                 if full or changed or removed:
-                    Manifest(rows).write(self.path)
+                    manifest.write(self.path)
                 if len(rows) != version[0]:
                     # Rows came or went between the reads: not this version; the next check
                     # differs and syncs again.
@@ -442,11 +444,11 @@ class TantivyIndex:
                     version=version,
                     watermark=max(watermark, state.watermark if state else 0),
                     count=len(rows),
-                    length_total=sum(n for _s, n in rows.values()),
+                    length_total=manifest.length_total,
                     full_at=time.time() if full else (state.full_at if state else 0.0),
                 )
                 written.write(self.path)
-                self._kept = (written, Manifest(rows))
+                self._kept = (written, manifest)
             finally:
                 # Dropping the writer releases the lock (also after an error).
                 del writer
@@ -556,15 +558,6 @@ def index_for_connection() -> TantivyIndex:
         return _indexes[path]
 
 
-@dataclass
-class _Check:
-    version: tuple[int, str]
-    at: float
-
-
-_checks: dict[Path, _Check] = {}
-
-
 def current_reader() -> Reader | None:
     """A reader holding the rows' current version, syncing first when that is quick; None when
     the database must answer (disabled, inside a transaction, behind, busy, or broken)."""
@@ -573,12 +566,7 @@ def current_reader() -> Reader | None:
         return None
     try:
         index = index_for_connection()
-        now = time.monotonic()
-        check = _checks.get(index.path)
-        if check is None or now - check.at >= CHECK_SECONDS:
-            check = _Check(index_version(), now)
-            _checks[index.path] = check
-        reader = index.reader(check.version)
+        reader = index.reader(checked_index_version())
         if reader is not None:
             return reader
         if index._background is not None and index._background.is_alive():
@@ -594,9 +582,7 @@ def current_reader() -> Reader | None:
                 index.sync()
             except Busy:
                 return None
-            check = _Check(index_version(), time.monotonic())
-            _checks[index.path] = check
-            return index.reader(check.version)
+            return index.reader(checked_index_version())
         index.sync_in_background()
     except BaseException as exc:
         if not _index_failure(exc):
@@ -606,8 +592,9 @@ def current_reader() -> Reader | None:
 
 
 def forget_checks() -> None:
-    """Drop the remembered row versions (after a write this process knows of)."""
-    _checks.clear()
+    """Ask the database for the rows' version at the next search (after writes no backend saw:
+    a script's UPDATE, a test)."""
+    forget_version_checks()
 
 
 class AcceleratedBackend:
@@ -644,17 +631,16 @@ class AcceleratedBackend:
             terms, expansions=expansions, visibility=visibility, limit=limit
         )
 
+    # The database backends' writes raise this process's index generation (base.index_changed),
+    # which the version check follows: this process sees its own writes at the next search.
     def upsert(self, docs: Sequence[Any]) -> None:
         self.database.upsert(docs)
-        forget_checks()
 
     def delete(self, ids: Iterable[int]) -> None:
         self.database.delete(ids)
-        forget_checks()
 
     def clear(self) -> None:
         self.database.clear()
-        forget_checks()
 
     def vocabulary(self) -> dict[str, int]:
         return self.database.vocabulary()
