@@ -13,18 +13,21 @@ from tests.search.factories import indexed_document
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_warm_in_background_builds_the_reader_vectors_and_spelling(settings):
+def test_warm_in_background_builds_the_reader_vectors_and_spelling(settings, monkeypatch):
     from sebaya.search import semantic, warmup
 
     indexed_document("sampah plastik", "daur ulang", words="sampah plastik daur ulang")
     tantivy_index.forget_checks()
     vocabulary_cache.clear()
+    monkeypatch.setattr(semantic, "_index", None)  # a new worker: nothing loaded yet
     thread = warmup.warm_in_background()
     assert thread is not None
     thread.join(timeout=60)
     assert not thread.is_alive()
+    # What the first search would otherwise build, built by the thread:
+    assert semantic._index is not None and len(semantic._index) == 1  # the vectors
+    assert any(name == "spelling" for _db, name in vocabulary_cache._entries)
     assert tantivy_index.current_reader() is not None
-    assert semantic.vector_index() is not None
     settings.SEBAYA_SEARCH_WARMUP = False
     assert warmup.warm_in_background() is None
 
