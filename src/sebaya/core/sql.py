@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
+from django.db.models import Aggregate, TextField
 from django.db.models.expressions import RawSQL
 
 
@@ -26,3 +28,16 @@ def id_set_sql(ids: Iterable[int]) -> tuple[str, tuple[object, ...]]:
     if connection.vendor == "postgresql":
         return "SELECT unnest(%s::bigint[])", (values,)
     return "SELECT value FROM json_each(%s)", (json.dumps(values),)
+
+
+class SpaceJoined(Aggregate):
+    """The values of a text column joined by single spaces, in no set order (SQLite's
+    group_concat, PostgreSQL's string_agg): several related values in one column, so a
+    correlated subquery can bring them along with their row. Values must hold no space."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ' ')"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra)

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from sebaya.search import analysis
@@ -52,9 +52,9 @@ def _forms(token: str) -> tuple[tuple[str, str], ...]:
 def _matches(text: str, matcher: _Matcher) -> list[tuple[int, int, str]]:
     spans = []
     for m in _TOKEN.finditer(text, 0, MAX_SCAN_CHARS):
-        token = m.group()
-        if not token.isdigit() and matcher(token.lower()):
-            spans.append((m.start(), m.end(), token.lower()))
+        token = m.group().lower()
+        if matcher(token) and not token.isdigit():
+            spans.append((m.start(), m.end(), token))
     return spans
 
 
@@ -121,18 +121,20 @@ def make_snippet(
     else:
         _d, _c, start, end, text, spans = best
     start, end = _snap(text, start, end)
-    pieces: list[SafeString] = []
+    # Every piece is escaped text or a literal tag, so their concatenation is safe markup
+    # (format_html per mark cost ~2 ms for a page of 20 hits).
+    pieces: list[str] = []
     if start > 0:
-        pieces.append(SafeString("… "))
+        pieces.append("… ")
     position = start
     for span_start, span_end, _w in spans:
         if span_start < start or span_end > end:
             continue
         pieces.append(escape(text[position:span_start]))
-        pieces.append(format_html("<mark>{}</mark>", text[span_start:span_end]))
+        pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
         position = span_end
     pieces.append(escape(text[position:end]))
     if end < len(text):
-        pieces.append(SafeString(" …"))
+        pieces.append(" …")
     plain = ("… " if start > 0 else "") + text[start:end] + (" …" if end < len(text) else "")
-    return Snippet(format_html_join("", "{}", ((p,) for p in pieces)), plain)
+    return Snippet(SafeString("".join(pieces)), plain)
