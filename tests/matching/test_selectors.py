@@ -189,3 +189,26 @@ def test_need_ranking_never_counts_a_change_across_a_series_break(demo):
                 assert not signal.context.latest.series_break
     provinces = need_ranking(user=ANON, level="province", practices=0)
     assert {row.region.level for row in provinces.rows} == {"province"}
+
+
+@pytest.mark.django_db
+def test_digital_readiness_comes_from_the_jenis_or_the_digital_theme():
+    """Feasibility's "digital" fact: a digital jenis, or the digital-services theme on a practice
+    whose jenis is not stated; a non-digital jenis says no; otherwise unknown."""
+    from sebaya.innovations.models import Jenis
+    from sebaya.matching import scoring
+    from sebaya.matching.selectors import _practice_facts
+    from tests.innovations.factories import InnovationFactory, ThemeFactory
+
+    digital_theme = ThemeFactory(slug=scoring.DIGITAL_THEME)
+    by_jenis = InnovationFactory(jenis=Jenis.DIGITAL)
+    by_theme = InnovationFactory(jenis="")
+    by_theme.themes.add(digital_theme, ThemeFactory())
+    not_digital = InnovationFactory(jenis=Jenis.NON_DIGITAL)
+    unknown = InnovationFactory(jenis="")
+    unknown.themes.add(ThemeFactory())
+    facts = _practice_facts([by_jenis, by_theme, not_digital, unknown])
+    assert facts[by_jenis.pk].feasibility.digital is True
+    assert facts[by_theme.pk].feasibility.digital is True
+    assert facts[not_digital.pk].feasibility.digital is False
+    assert facts[unknown.pk].feasibility.digital is None

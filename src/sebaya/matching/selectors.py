@@ -197,8 +197,8 @@ class _Facts:
 
 
 def _practice_facts(innovations: list[Innovation]) -> dict[int, _Facts]:
-    """Evidence and feasibility facts of the candidates in one query (awards and themes come
-    prefetched with them)."""
+    """Evidence and feasibility facts of the candidates in one query (awards come prefetched
+    with them)."""
     ids = [i.pk for i in innovations]
     rows = {
         row["pk"]: row
@@ -212,8 +212,13 @@ def _practice_facts(innovations: list[Innovation]) -> dict[int, _Facts]:
                 EvidenceItem.objects.filter(innovation=OuterRef("pk"), kind=EvidenceKind.BUDGET)
             ),
             has_contact=Exists(Contact.objects.filter(innovation=OuterRef("pk"))),
+            digital_theme=Exists(
+                Innovation.themes.through.objects.filter(
+                    innovation=OuterRef("pk"), theme__slug=scoring.DIGITAL_THEME
+                )
+            ),
         )
-        .values("pk", "n_results", "n_regulations", "has_budget", "has_contact")
+        .values("pk", "n_results", "n_regulations", "has_budget", "has_contact", "digital_theme")
         .order_by()
     }
     facts: dict[int, _Facts] = {}
@@ -223,7 +228,7 @@ def _practice_facts(innovations: list[Innovation]) -> dict[int, _Facts]:
             continue
         awards = [(str(a.get_programme_display()), a.year) for a in i.awards.all()]
         digital: bool | None = None
-        if i.jenis == Jenis.DIGITAL or any(t.slug == scoring.DIGITAL_THEME for t in i.themes.all()):
+        if i.jenis == Jenis.DIGITAL or row["digital_theme"]:
             digital = True
         elif i.jenis == Jenis.NON_DIGITAL:
             digital = False

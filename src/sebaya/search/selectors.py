@@ -523,11 +523,14 @@ def search_practices(
 
     with clock.stage("page"):
         window = ranked[offset : offset + limit]
+        # The hits show their awards, not their themes (the facets list those): prefetching
+        # themes too cost ~2.5 ms a page at 250,000 on PostgreSQL.
         rows = {
             i.pk: i
-            for i in innovation_list(user=user, filters=filters).filter(
-                pk__in=[f.innovation_id for f in window]
-            )
+            for i in innovation_list(user=user, filters=filters)
+            .filter(pk__in=[f.innovation_id for f in window])
+            .prefetch_related(None)
+            .prefetch_related("awards")
         }
         matched = {hit.innovation_id: hit.matched for hit in lexical_hits}
         stems = [*analysis.terms, *analysis.expansions]
