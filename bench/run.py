@@ -13,7 +13,8 @@ the same run: generation (national.py), import throughput (exchange.py, its own 
 search (search.py), recommendations (matching.py), page render time (pages.py) and the HTTP load
 test of gunicorn (load.py). Prints ONE table (figure, value, reference, ratio, target, met?) and
 writes it with the machine's description between the markers of docs/benchmarks.md (the rest of
-that file is written by hand and kept). Writes nothing outside var/ and docs/benchmarks.md.
+that file is written by hand and kept), and its rows to docs/benchmarks-SCALE.json, which the
+next partial run (--steps, --databases) merges with its own. Writes nothing else outside var/.
 """
 
 from __future__ import annotations
@@ -379,7 +380,9 @@ RUNNERS = {
 def merge_with_last_run(rows: list[Row], scale: str, date: str) -> list[Row]:
     """This run's rows, and the last run's for the (database, step) pairs not run this time
     (marked with their date), so a partial run (--steps, --databases) keeps a whole table."""
-    path = VAR / f"last-rows-{scale}.json"
+    # Beside the document, committed: a fresh checkout's partial run keeps the whole table (in
+    # var/, lost with the checkout, a partial run once wrote a table of its own rows only).
+    path = DOC.parent / f"benchmarks-{scale}.json"
     done = {(r.section, r.step) for r in rows}
     kept: list[Row] = []
     if path.exists():
@@ -395,7 +398,8 @@ def merge_with_last_run(rows: list[Row], scale: str, date: str) -> list[Row]:
         key=lambda r: (order.get(r.section, 9), STEPS.index(r.step) if r.step in STEPS else 9),
     )
     path.write_text(
-        json.dumps([{**r.__dict__, "date": r.earlier or date} for r in merged]), encoding="utf-8"
+        json.dumps([{**r.__dict__, "date": r.earlier or date} for r in merged], indent=1) + "\n",
+        encoding="utf-8",
     )
     return merged
 

@@ -208,8 +208,8 @@ def test_query_count_is_bounded(demo):
     """A fixed number of queries whatever the number of hits, filters or page size: index
     version checks (one per cached vocabulary read: inside a test's transaction each read checks,
     outside one every two seconds at most), the lexical query and its candidates' labels, ONE
-    for the candidates' facts (rows with boosts, themes, urusan and awards as subqueries), the
-    data version for the facet names kept per process, two for the page (rows, awards)."""
+    for the candidates' facts (rows with boosts, themes, urusan and awards as subqueries), none
+    for the facet names (kept at the index version), two for the page (rows, awards)."""
 
     def count(query, filters=None, limit=20):
         search_practices(user=ANON, query=query, filters=filters, limit=limit)  # warm caches
@@ -228,15 +228,17 @@ def test_query_count_is_bounded(demo):
     assert count("kemiskinan", limit=2) == count("kemiskinan", limit=50)
 
 
-def test_facet_names_follow_a_renamed_theme(demo):
-    """The facet names are kept per process at the data version: a rename shows at once."""
+def test_facet_names_follow_a_renamed_theme(demo, django_capture_on_commit_callbacks):
+    """The facet names are kept per process at the index version: a rename re-indexes the
+    theme's practices once committed, and shows at the next search."""
     from sebaya.innovations.models import Theme
 
     before = search_practices(user=ANON, query="kemiskinan").facets["theme"]
     assert before
     theme = Theme.objects.get(slug=before[0].value)
-    theme.name_id = "Nama baru tema"
-    theme.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        theme.name_id = "Nama baru tema"
+        theme.save()
     after = {
         f.value: f.label for f in search_practices(user=ANON, query="kemiskinan").facets["theme"]
     }
@@ -296,3 +298,13 @@ def test_facet_filters_in_python_agree_with_the_catalogue_query(demo):
             .values_list("pk", flat=True)
         )
         assert {pk for pk, fact in facts.items() if _passes(fact, filters)} == expected, combo
+
+
+def test_postgresql_has_the_covering_index_of_the_candidates_read():
+    """innovations 0004: on PostgreSQL the candidates' facts come from an index-only scan."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL index (SQLite keeps rows by id)")
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "innovations_innovation")
+    index = constraints["innovation_search_facts"]
+    assert index["index"] and index["columns"][0] == "id"

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.db.models import Case, Count, Exists, OuterRef, Subquery, When
 from django.db.models.functions import Length
@@ -18,7 +18,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from sebaya.core import versioning
 from sebaya.core.sql import SpaceJoined, id_set
 from sebaya.innovations.models import (
     Award,
@@ -37,7 +36,12 @@ from sebaya.innovations.selectors import DEFAULT_SORT, CatalogueFilters, innovat
 from sebaya.regions.models import Region
 from sebaya.search import fusion
 from sebaya.search.analysis import QueryAnalysis, analyse_query, normalise, stem
-from sebaya.search.backends.base import Visibility, get_backend, visibility_for
+from sebaya.search.backends.base import (
+    Visibility,
+    get_backend,
+    visibility_for,
+    vocabulary_cache,
+)
 from sebaya.search.highlight import make_snippet
 
 Mode = Literal["hybrid", "lexical", "semantic"]
@@ -298,7 +302,9 @@ class _Labels:
 
 def _facet_labels(language: str) -> _Labels:
     """The names the facets show, for every theme, urusan and province: kept per process at the
-    data version (three queries a search before, ~2-3 ms at 250,000 on PostgreSQL)."""
+    index version, checked with the vocabularies' (three queries a search before, ~2-3 ms at
+    250,000 on PostgreSQL). Renaming a theme, an urusan or a region re-indexes its practices
+    (signals.py: the names are in their documents), which is what changes that version."""
 
     def read() -> _Labels:
         return _Labels(
@@ -314,11 +320,11 @@ def _facet_labels(language: str) -> _Labels:
             ),
         )
 
-    return versioning.cached("search-facet-labels", (language,), read)
+    return cast(_Labels, vocabulary_cache.get(f"facet-labels-{language}", read))
 
 
 def _facets(facts: dict[int, _Facts], filters: CatalogueFilters) -> dict[str, list[FacetValue]]:
-    """The facets counted from the candidates' facts: three small queries for the labels."""
+    """The facets counted from the candidates' facts, named from `_facet_labels`."""
     if not facts:
         return {name: [] for name in FACET_NAMES}
     language = get_language()
