@@ -313,3 +313,61 @@ def test_analyse_rejects_nothing_of_type_str_subclasses():
         pass
 
     assert analyse(Marked("Desa Miskin")) == ["desa", "miskin"]
+
+
+def _vocabulary_for_clues() -> set[str]:
+    """Every word of the demo practices and the glossary, and affixed forms of Sastrawi roots."""
+    from sebaya.innovations.demo import SAMPLE_PATH
+    from sebaya.search.analysis import _stemmer
+    from sebaya.search.glossary import read_glossary_file
+
+    vocabulary = set(words(SAMPLE_PATH.read_text(encoding="utf-8")))
+    for row in read_glossary_file():
+        vocabulary.update(words(" ".join([row.term, *row.expansions])))
+    roots = sorted(_stemmer().get_dictionary().words)[::150]  # 200 of Sastrawi's 30,000 roots
+    prefixes = (
+        "me",
+        "mem",
+        "men",
+        "meng",
+        "meny",
+        "pe",
+        "pem",
+        "pen",
+        "peng",
+        "peny",
+        "ber",
+        "ter",
+        "di",
+        "ke",
+        "per",
+        "memper",
+        "diper",
+        "se",
+    )
+    suffixes = ("", "kan", "an", "i", "nya", "lah")
+    for root in roots:
+        vocabulary.update(p + root + s for p in prefixes for s in suffixes)
+        vocabulary.update(root + s for s in suffixes)
+    return {w for w in vocabulary if w}
+
+
+def test_a_stems_clue_is_in_every_word_that_stems_to_it():
+    """highlight's matcher skips the stemmer for a word without any query stem's clue: sound only
+    if every word holds the clue of its own stem (checked here on ~24,000 real and affixed
+    Indonesian and English words; on the 87,064 words of the national data set too, once)."""
+    from sebaya.search.analysis import may_stem_to, stem_clue
+
+    vocabulary = _vocabulary_for_clues()
+    assert len(vocabulary) > 20_000
+    missed = []
+    for word in vocabulary:
+        clue = stem_clue(stem(word))
+        if clue is not None and not may_stem_to(word, [clue]):
+            missed.append((word, stem(word), clue))
+    assert missed == []
+    # The words stemmed by table still match however unlike their stems they look.
+    assert stem("women") == "woman" and may_stem_to("women", ["xx"])
+    assert may_stem_to("pendapatannya", ["xx"])
+    # Short stems give no clue: every word is stemmed for them.
+    assert stem_clue("tv") is None and stem_clue("p3ke") == "p3ke"

@@ -78,3 +78,34 @@ def test_odd_text_never_breaks_it():
     for text in ["\x00\x01", "🙂" * 300, "a" * 50_000, "<" * 500, "ibu2 anak-anak"]:
         snippet = _snippet([text], "ibu2 anak")
         assert "<" not in str(snippet.html).replace("<mark>", "").replace("</mark>", "")
+
+
+def test_the_stemmer_is_skipped_only_for_words_that_cannot_match():
+    """The matcher's clue check (analysis.may_stem_to) changes no answer: the same marks as
+    stemming every word, for words that match by stem, by surface form, and that do not."""
+    from sebaya.search import analysis
+    from sebaya.search.highlight import _Matcher
+
+    text = (
+        "Menulis dan memukul gendang, pendapatannya naik; policies for women and children, "
+        "P3KE dan TNP2K, ibu-ibu menyapu, kemiskinan ekstrem, anak-anak bersekolah lagi."
+    )
+    for query in (
+        "tulis pukul",
+        "pendapatan",
+        "policy woman child",
+        "p3ke tnp2k",
+        "sapu ibu",
+        "miskin",
+        "sekolah anak",
+        "tv",
+    ):
+        result = analyse_query(query)
+        stems = [*result.terms, *result.expansions]
+        matcher = _Matcher(result.words, stems)
+        for token in text.lower().replace(",", " ").replace(";", " ").split():
+            full = any(
+                form in matcher.surface or analysis.stem(form) in matcher.stems
+                for form in analysis.words(token)
+            )
+            assert matcher(token) == full, (query, token)

@@ -32,21 +32,31 @@ class _Matcher:
     def __init__(self, surface: Collection[str], stems: Collection[str]) -> None:
         self.surface = {w for w in surface if w}
         self.stems = {s for s in stems if s}
+        clues = [analysis.stem_clue(s) for s in self.stems]
+        # A stem too short for a clue: every word is stemmed (as before the clues).
+        self.clues: set[str] | None = None if None in clues else {c for c in clues if c}
         self.cache: dict[str, bool] = {}
 
     def __call__(self, token: str) -> bool:
         known = self.cache.get(token)
         if known is None:
-            known = any(f in self.surface or s in self.stems for f, s in _forms(token))
+            known = any(self._matches(form) for form in _forms(token))
             self.cache[token] = known
         return known
 
+    def _matches(self, form: str) -> bool:
+        if form in self.surface:
+            return True
+        if self.clues is not None and not analysis.may_stem_to(form, self.clues):
+            return False  # a new word of the text costs no stemming (first searches of a worker)
+        return analysis.stem(form) in self.stems
+
 
 @lru_cache(maxsize=100_000)
-def _forms(token: str) -> tuple[tuple[str, str], ...]:
-    """The normalised words of a token of the text, each with its stem: the same for every
-    hit and query, so kept for the process (normalising each word of 20 texts took ~10 ms)."""
-    return tuple((form, analysis.stem(form)) for form in analysis.words(token))
+def _forms(token: str) -> tuple[str, ...]:
+    """The normalised words of a token of the text: the same for every hit and query, so kept
+    for the process (normalising each word of 20 texts took ~10 ms)."""
+    return tuple(analysis.words(token))
 
 
 def _matches(text: str, matcher: _Matcher) -> list[tuple[int, int, str]]:
