@@ -308,3 +308,43 @@ def test_postgresql_has_the_covering_index_of_the_candidates_read():
         constraints = connection.introspection.get_constraints(cursor, "innovations_innovation")
     index = constraints["innovation_search_facts"]
     assert index["index"] and index["columns"][0] == "id"
+
+
+def test_the_compiled_facts_statement_answers_as_the_queryset(demo):
+    """_candidate_facts runs a statement compiled once per reader's labels and filters: for an
+    anonymous reader, a member with a draft, another member, a curator, with and without year
+    filters and a catalogue keyword, over different candidate sets, the same facts as the
+    queryset it was compiled from; a draft never reaches a reader who may not see it."""
+    from sebaya.innovations.models import Innovation
+    from sebaya.search import selectors
+
+    member = MembershipFactory.create()
+    draft = InnovationFactory.create(
+        organisation=member.organisation, status=PublicationStatus.DRAFT, year=2019
+    )
+    everything = list(Innovation.objects.order_by("pk").values_list("pk", flat=True))
+    readers = [ANON, member.user, MembershipFactory.create().user, CuratorFactory()]
+    filter_sets = [
+        CatalogueFilters(),
+        CatalogueFilters(year_from=2018),
+        CatalogueFilters(year_from=2016, year_to=2020, province="33"),
+        CatalogueFilters(q="desa"),
+    ]
+    selectors._STATEMENTS.clear()
+    for reader in readers:
+        for filters in filter_sets:
+            for ids in (everything, everything[::2], [draft.pk], everything[1:4]):
+                got = selectors._candidate_facts(user=reader, filters=filters, candidate_ids=ids)
+                rows = selectors._facts_queryset(user=reader, filters=filters, candidate_ids=ids)
+                assert set(got) == {row[0] for row in rows}, (reader, filters)
+                for row in rows:
+                    fact = got[row[0]]
+                    assert fact.themes == set((row[7] or "").split())
+                    assert fact.stage == row[2] and fact.region_code == (row[1] or "")
+        draft_facts = selectors._candidate_facts(
+            user=reader, filters=CatalogueFilters(year_from=2018), candidate_ids=[draft.pk]
+        )
+        assert (draft.pk in draft_facts) == (reader == member.user or reader.is_staff)
+    # One statement per reader's labels and filters, compiled, none fell back to the queryset.
+    assert all(statement is not None for statement in selectors._STATEMENTS.values())
+    assert len(selectors._STATEMENTS) == len(filter_sets) * len(readers)
