@@ -41,15 +41,30 @@ class _Matcher:
         known = self.cache.get(token)
         if known is None:
             known = any(self._matches(form) for form in _forms(token))
+            if len(self.cache) >= MAX_TOKENS_PER_MATCHER:  # kept matchers stay small
+                self.cache.clear()
             self.cache[token] = known
         return known
 
     def _matches(self, form: str) -> bool:
         if form in self.surface:
             return True
-        if self.clues is not None and not analysis.may_stem_to(form, self.clues):
-            return False  # a new word of the text costs no stemming (first searches of a worker)
-        return analysis.stem(form) in self.stems
+        known = _STEMS.get(form)
+        if known is None:
+            if self.clues is not None and not analysis.may_stem_to(form, self.clues):
+                return False  # a new word of the text costs no stemming
+            known = analysis.stem(form)
+            if len(_STEMS) >= MAX_STEMS_KEPT:
+                _STEMS.clear()
+            _STEMS[form] = known
+        return known in self.stems
+
+
+MAX_TOKENS_PER_MATCHER = 20_000
+# Stems of the texts' words this process has needed: a word met again costs a dict lookup,
+# a new one is stemmed only if it may match (the first searches of a worker meet many).
+_STEMS: dict[str, str] = {}
+MAX_STEMS_KEPT = 200_000
 
 
 @lru_cache(maxsize=100_000)
@@ -57,6 +72,12 @@ def _forms(token: str) -> tuple[str, ...]:
     """The normalised words of a token of the text: the same for every hit and query, so kept
     for the process (normalising each word of 20 texts took ~10 ms)."""
     return tuple(analysis.words(token))
+
+
+@lru_cache(maxsize=64)
+def _matcher(surface: frozenset[str], stems: frozenset[str]) -> _Matcher:
+    """One matcher for the 20 hits of a search (and its next page): each word decided once."""
+    return _Matcher(surface, stems)
 
 
 def _matches(text: str, matcher: _Matcher) -> list[tuple[int, int, str]]:
@@ -114,7 +135,7 @@ def make_snippet(
 
     Every character of the practice's text is escaped; only the <mark> tags are markup.
     """
-    matcher = _Matcher(words, stems)
+    matcher = _matcher(frozenset(words), frozenset(stems))
     texts = [" ".join(t.split()) for t in texts if t and t.strip()]
     best: tuple[int, int, int, int, str, list[tuple[int, int, str]]] | None = None
     for text in texts:
