@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from sebaya.accounts.models import Organisation
 from sebaya.api.auth import (
@@ -296,7 +296,7 @@ _WRITE_NOTE = (
     summary="Create a practice (draft)",
     description="A new draft practice of an organisation the caller edits." + _WRITE_NOTE,
 )
-def practice_create(request: HttpRequest, payload: PracticeCreate) -> tuple[int, dict[str, Any]]:
+def practice_create(request: HttpRequest, payload: PracticeCreate) -> Status[dict[str, Any]]:
     user = write_user(request, TokenScope.PRACTICES_WRITE)
     data = payload.model_dump(exclude_unset=True)
     org_slug = data.pop("organisation", None)
@@ -314,7 +314,7 @@ def practice_create(request: HttpRequest, payload: PracticeCreate) -> tuple[int,
         innovation = services.innovation_create(
             user=user, organisation=organisation, region=region, title=title, **fields
         )
-    return 201, _fresh(request, innovation)
+    return Status(201, _fresh(request, innovation))
 
 
 @router.patch(
