@@ -252,11 +252,15 @@ def test_facts_bring_every_theme_urusan_and_award_of_a_practice(demo):
 
     practice = (
         Innovation.objects.filter(status=PublicationStatus.PUBLISHED)
-        .annotate(n=Count("themes", distinct=True))
-        .filter(n__gte=2)
+        .annotate(
+            n_themes=Count("themes", distinct=True),
+            n_urusan=Count("urusan", distinct=True),
+            n_awards=Count("awards", distinct=True),
+        )
+        .filter(n_themes__gte=2, n_urusan__gte=1, n_awards__gte=2)
         .first()
     )
-    assert practice is not None
+    assert practice is not None  # several themes and awards: each must come through
     facts = _candidate_facts(user=ANON, filters=CatalogueFilters(), candidate_ids=[practice.pk])
     fact = facts[practice.pk]
     assert fact.themes == set(practice.themes.values_list("slug", flat=True))

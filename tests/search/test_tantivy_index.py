@@ -23,6 +23,7 @@ from sebaya.search.backends.base import (
     Visibility,
     bm25_scores,
     database_backend,
+    forget_version_checks,
     index_version,
     query_terms,
     visible_texts,
@@ -37,9 +38,9 @@ ALL = Visibility(see_all=True, organisation_ids=frozenset())
 
 @pytest.fixture(autouse=True)
 def _fresh_checks():
-    tantivy_index.forget_checks()
+    forget_version_checks()
     yield
-    tantivy_index.forget_checks()
+    forget_version_checks()
 
 
 def ids(hits):
@@ -182,11 +183,11 @@ def test_rows_written_behind_the_backend_are_followed_too(corpus):
     SearchDocument.objects.filter(pk=corpus["fish"]).update(
         body="terumbu karang", indexed_at=timezone.now()
     )
-    tantivy_index.forget_checks()
+    forget_version_checks()
     assert ids(get_backend().search(["terumbu"], visibility=ALL)) == [corpus["fish"]]
     assert answered_by_index()
     SearchDocument.objects.filter(pk=corpus["catch"]).delete()
-    tantivy_index.forget_checks()
+    forget_version_checks()
     assert corpus["catch"] not in ids(get_backend().search(["nelayan"], visibility=ALL))
     assert answered_by_index()
 
@@ -198,7 +199,7 @@ def test_update_stamped_before_the_watermark_is_found_by_the_full_comparison(cor
     SearchDocument.objects.filter(pk=corpus["bank"]).update(body="gambut", indexed_at=old)
     report = index.sync(full=True)
     assert report.added == 1
-    tantivy_index.forget_checks()
+    forget_version_checks()
     assert ids(get_backend().search(["gambut"], visibility=ALL)) == [corpus["bank"]]
 
 
@@ -241,7 +242,7 @@ def test_a_large_backlog_is_synced_in_the_background(corpus, monkeypatch):
     assert sorted(ids(hits)) == sorted(b.pk for b in batch)
     assert index._background is not None
     index._background.join(timeout=30)
-    tantivy_index.forget_checks()
+    forget_version_checks()
     assert sorted(ids(get_backend().search(["gelombang"], visibility=ALL))) == sorted(
         b.pk for b in batch
     )
@@ -267,7 +268,7 @@ def test_an_older_format_is_rebuilt(corpus):
     state["format"] = tantivy_index.FORMAT - 1
     (index.path / tantivy_index.STATE_FILE).write_text(json.dumps(state))
     tantivy_index._indexes.clear()
-    tantivy_index.forget_checks()
+    forget_version_checks()
     assert ids(get_backend().search(["nelayan", "ikan"], visibility=ALL)) == [
         pk for pk, _s in exhaustive(["nelayan", "ikan"])
     ]
@@ -345,7 +346,7 @@ def test_searches_go_on_while_this_process_syncs(corpus):
     try:
         assert tantivy_index.current_reader() is not None  # nothing changed: still current
         new = indexed_document("lumbung pangan", "desa")
-        tantivy_index.forget_checks()
+        forget_version_checks()
         assert tantivy_index.current_reader() is None  # behind, and the sync is busy
         assert ids(get_backend().search(["lumbung"], visibility=ALL)) == [new.pk]
         with pytest.raises(tantivy_index.Busy):
@@ -378,13 +379,13 @@ def test_a_process_without_the_manifest_in_memory_syncs_in_the_background(corpus
     tantivy_index._indexes.clear()  # another process: the manifest is not in its memory
     monkeypatch.setattr(tantivy_index, "INLINE_MANIFEST_ROWS", 1)
     new = indexed_document("embung desa", "air")
-    tantivy_index.forget_checks()
+    forget_version_checks()
     assert ids(get_backend().search(["embung"], visibility=ALL)) == [new.pk]  # the database
     index = tantivy_index.index_for_connection()
     assert index._background is not None
     index._background.join(timeout=30)
     assert index.holds(tantivy_index.State.read(index.path))
-    tantivy_index.forget_checks()
+    forget_version_checks()
     assert ids(get_backend().search(["embung"], visibility=ALL)) == [new.pk]
     assert answered_by_index()
 

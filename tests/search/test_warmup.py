@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sebaya.search.backends import get_backend, tantivy_index
-from sebaya.search.backends.base import vocabulary_cache
+from sebaya.search.backends.base import forget_version_checks, vocabulary_cache
 from sebaya.search.spelling import known_terms, suggest
 from tests.search.factories import indexed_document
 
@@ -17,7 +17,7 @@ def test_warm_in_background_builds_the_reader_vectors_and_spelling(settings, mon
     from sebaya.search import semantic, warmup
 
     indexed_document("sampah plastik", "daur ulang", words="sampah plastik daur ulang")
-    tantivy_index.forget_checks()
+    forget_version_checks()
     vocabulary_cache.clear()
     monkeypatch.setattr(semantic, "_index", None)  # a new worker: nothing loaded yet
     thread = warmup.warm_in_background()
@@ -36,7 +36,7 @@ def test_spelling_knows_stems_from_the_index_and_corrects_the_rest():
     indexed_document(
         "sampah plastik", "daur ulang sekolah", words="sampah plastik daur ulang sekolah"
     )
-    tantivy_index.forget_checks()
+    forget_version_checks()
     assert known_terms(get_backend(), ["sampah", "sekolh", "plastik"]) == {"sampah", "plastik"}
     assert tantivy_index.current_reader() is not None
     correction = suggest(["sampah", "sekolh"])

@@ -43,7 +43,6 @@ from sebaya.search.backends.base import (
     Visibility,
     bm25_scores,
     checked_index_version,
-    forget_version_checks,
     fresh_index_version,
     query_terms,
     visible_texts,
@@ -72,8 +71,6 @@ INLINE_SYNC_ROWS = 2_000
 INLINE_MANIFEST_ROWS = 20_000
 READ_CHUNK = 2_000
 WRITER_HEAP_BYTES = 50_000_000
-# How often a process asks the database whether the rows changed (as the vocabulary cache does).
-CHECK_SECONDS = 2.0
 
 
 def _index_failure(exc: BaseException) -> bool:
@@ -589,12 +586,6 @@ def current_reader() -> Reader | None:
             raise
         logger.exception("the search index could not be used; the database answers")
     return None
-
-
-def forget_checks() -> None:
-    """Ask the database for the rows' version at the next search (after writes no backend saw:
-    a script's UPDATE, a test)."""
-    forget_version_checks()
 
 
 class AcceleratedBackend:
